@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// Switchyard: an asynchronous task platform on a wire-protocol stack written in Swift.
+// Layers (a module imports only modules below it):
+//   system     CEpoll, COpenSSL, CZlib           module maps over Debian's headers
+//   bytes      WireCore, Crypto                  readers/writers, varints, CRCs; OpenSSL libcrypto
+//   transport  Transport                         epoll event loop, sockets, TLS, deadlines
+//   codecs     BSON, KafkaProtocol, SigV4, JSONSchema (pure values, no I/O)
+//   service    switchyard                        the one executable
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+        .library(name: "WireCore", targets: ["WireCore"]),
+        .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "BSON", targets: ["BSON"]),
+        .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // system
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // bytes
+        .target(name: "WireCore", swiftSettings: strict),
+        .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+
+        // transport
+        .target(name: "Transport", dependencies: ["CEpoll", "COpenSSL", "WireCore"], swiftSettings: strict),
+
+        // codecs
+        .target(name: "JSONSchema", dependencies: [], swiftSettings: strict),
+        .target(name: "BSON", dependencies: ["WireCore"], swiftSettings: strict),
+        .target(name: "SigV4", dependencies: ["Crypto"], swiftSettings: strict),
+        .target(name: "KafkaProtocol", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
+
+        // the executable
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WireCore", "Crypto", "Transport",
+            ],
+            swiftSettings: strict),
+
+        // tests
+        .testTarget(name: "WireCoreTests", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "WireCore", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"], swiftSettings: strict),
+        .testTarget(name: "BSONTests", dependencies: ["BSON"], swiftSettings: strict),
+        .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
+        .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], swiftSettings: strict),
+        .testTarget(name: "SwitchyardCLITests", dependencies: [], swiftSettings: strict),
+    ]
+)

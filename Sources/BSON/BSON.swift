@@ -1,0 +1,1 @@
+// The BSON module; see the module's files for its parts.

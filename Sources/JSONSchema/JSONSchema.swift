@@ -1,0 +1,1 @@
+// The JSONSchema module; see the module's files for its parts.

@@ -1,0 +1,1 @@
+// The KafkaProtocol module; see the module's files for its parts.

@@ -1,0 +1,1 @@
+// The SigV4 module; see the module's files for its parts.

@@ -1,0 +1,1 @@
+// Transport: epoll event loop, sockets, TLS.
