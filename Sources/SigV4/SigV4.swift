@@ -1,1 +1,0 @@
-// The SigV4 module; see the module's files for its parts.
