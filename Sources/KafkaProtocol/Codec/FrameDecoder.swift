@@ -1,0 +1,78 @@
+import WireCore
+
+/// Splits a byte stream into Kafka frames: a big-endian Int32 size, then that many bytes.
+///
+/// Feed it whatever the socket delivered; `nextFrame()` returns each complete frame's payload
+/// (without the size) or nil when it needs more bytes. It never blocks and keeps no partial
+/// state beyond the buffered bytes, so feeding a stream whole, byte by byte or as several
+/// frames at once yields the same frames.
+public struct KafkaFrameDecoder: Sendable {
+    /// Kafka's default `socket.request.max.bytes` (100 MiB).
+    public static let defaultMaxFrameSize = 100 * 1024 * 1024
+
+    public let maxFrameSize: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    public init(maxFrameSize: Int = KafkaFrameDecoder.defaultMaxFrameSize) {
+        self.maxFrameSize = maxFrameSize
+    }
+
+    /// Bytes received and not yet returned as a frame.
+    public var bufferedByteCount: Int { buffer.count - start }
+
+    public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        // Drop consumed bytes before growing, so the buffer holds at most one partial frame
+        // plus what was just appended.
+        if start > 0 && (start >= 4096 || start == buffer.count) {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete frame's payload, or nil if more bytes are needed.
+    /// Throws for a negative size or one over `maxFrameSize`; the stream cannot be resynchronised
+    /// after that, so the connection should be closed.
+    public mutating func nextFrame() throws(KafkaProtocolError) -> [UInt8]? {
+        switch try KafkaFrame.parse(buffer, at: start, maxFrameSize: maxFrameSize) {
+        case .needMoreData:
+            return nil
+        case .frame(let payload):
+            start = payload.upperBound
+            return Array(buffer[payload])
+        }
+    }
+}
+
+/// The size-prefixed framing of every Kafka request and response.
+public enum KafkaFrame {
+    public enum ParseResult: Sendable, Equatable {
+        /// A complete frame; `payload` is the range of its bytes after the size.
+        case frame(payload: Range<Int>)
+        /// The bytes end inside the size or the payload.
+        case needMoreData
+    }
+
+    /// Looks for a frame starting at `offset` of `bytes`.
+    public static func parse(_ bytes: [UInt8], at offset: Int, maxFrameSize: Int) throws(KafkaProtocolError) -> ParseResult {
+        guard bytes.count - offset >= 4 else { return .needMoreData }
+        var reader = ByteReader(bytes, range: offset..<offset + 4)
+        let size = Int(reader.readInt32BE())
+        guard size >= 0 else { throw KafkaProtocolError(.malformed, "frame size \(size) is negative") }
+        guard size <= maxFrameSize else {
+            throw KafkaProtocolError(.limitExceeded, "frame size \(size) is over the limit of \(maxFrameSize)")
+        }
+        let payloadStart = offset + 4
+        guard bytes.count - payloadStart >= size else { return .needMoreData }
+        return .frame(payload: payloadStart..<payloadStart + size)
+    }
+
+    /// Prepends the size to `payload`.
+    public static func wrap(_ payload: [UInt8]) -> [UInt8] {
+        var writer = ByteWriter(capacity: payload.count + 4)
+        writer.writeInt32BE(Int32(truncatingIfNeeded: payload.count))
+        writer.writeBytes(payload)
+        return writer.bytes
+    }
+}

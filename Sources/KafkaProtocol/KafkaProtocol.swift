@@ -1,1 +1,0 @@
-// The KafkaProtocol module; see the module's files for its parts.

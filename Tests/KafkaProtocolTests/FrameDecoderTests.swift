@@ -1,0 +1,96 @@
+import KafkaProtocol
+import WireCore
+import XCTest
+
+/// The frame decoder fed the same stream whole, byte by byte and as concatenated frames.
+final class FrameDecoderTests: XCTestCase {
+    private func sampleFrames() throws -> [[UInt8]] {
+        let response = ApiVersionsResponse(errorCode: 0, apiKeys: [.init(apiKey: 3, minVersion: 0, maxVersion: 12)])
+        var first = ByteWriter()
+        try ResponseHeader(correlationId: 1).encode(into: &first, version: 0)
+        try response.encode(into: &first, version: 3)
+        var second = ByteWriter()
+        try ResponseHeader(correlationId: 2).encode(into: &second, version: 1)
+        try MetadataResponse(clusterId: "c").encode(into: &second, version: 12)
+        let empty: [UInt8] = []
+        return [first.bytes, second.bytes, empty, [UInt8](repeating: 7, count: 300)]
+    }
+
+    private func drain(_ decoder: inout KafkaFrameDecoder) throws -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        while let frame = try decoder.nextFrame() { frames.append(frame) }
+        return frames
+    }
+
+    func testWholeByteByByteAndConcatenated() throws {
+        let payloads = try sampleFrames()
+        let stream = payloads.flatMap(KafkaFrame.wrap)
+
+        var whole = KafkaFrameDecoder()
+        whole.append(stream)
+        XCTAssertEqual(try drain(&whole), payloads)
+        XCTAssertEqual(whole.bufferedByteCount, 0)
+
+        var dripped = KafkaFrameDecoder()
+        var fromDrip: [[UInt8]] = []
+        for byte in stream {
+            dripped.append(CollectionOfOne(byte))
+            fromDrip += try drain(&dripped)
+        }
+        XCTAssertEqual(fromDrip, payloads)
+
+        // Twice the stream in odd-sized chunks.
+        var chunked = KafkaFrameDecoder()
+        var fromChunks: [[UInt8]] = []
+        let doubled = stream + stream
+        var index = 0
+        var size = 1
+        while index < doubled.count {
+            let end = min(doubled.count, index + size)
+            chunked.append(doubled[index..<end])
+            fromChunks += try drain(&chunked)
+            index = end
+            size = size % 13 + 3
+        }
+        XCTAssertEqual(fromChunks, payloads + payloads)
+
+        // And the frames decode to what was sent.
+        let decoded = try ApiVersionsRequest.decodeResponse(fromChunks[0], version: 3)
+        XCTAssertEqual(decoded.header.correlationId, 1)
+        XCTAssertEqual(decoded.body.apiKeys.first?.maxVersion, 12)
+        let metadata = try MetadataRequest.decodeResponse(fromChunks[1], version: 12)
+        XCTAssertEqual(metadata.body.clusterId, "c")
+        XCTAssertEqual(try KafkaEnvelope.responseCorrelationId(fromChunks[1]), 2)
+    }
+
+    func testLimitsAndBadSizes() {
+        var decoder = KafkaFrameDecoder(maxFrameSize: 16)
+        decoder.append([0, 0, 0, 17])
+        XCTAssertThrowsError(try decoder.nextFrame()) { XCTAssertEqual(($0 as? KafkaProtocolError)?.code, .limitExceeded) }
+        var negative = KafkaFrameDecoder()
+        negative.append([0xFF, 0xFF, 0xFF, 0xFE])
+        XCTAssertThrowsError(try negative.nextFrame()) { XCTAssertEqual(($0 as? KafkaProtocolError)?.code, .malformed) }
+        var partial = KafkaFrameDecoder()
+        partial.append([0, 0, 0, 5, 1, 2])
+        XCTAssertNil(try partial.nextFrame())
+    }
+
+    func testRequestFrameRoundTripsThroughBrokerView() throws {
+        let request = FetchRequest(maxWaitMs: 500, minBytes: 1, topics: [.init(topic: "t", partitions: [.init(partition: 0, fetchOffset: 42)])])
+        for version in [Int16(4), 11, 12, 13] {
+            var requestCopy = request
+            if version >= 13 { requestCopy.topics[0].topic = ""; requestCopy.topics[0].topicId = KafkaUUID(high: 1, low: 2) }
+            let frame = try requestCopy.frame(version: version, correlationId: 99, clientId: "c")
+            var decoder = KafkaFrameDecoder()
+            decoder.append(frame)
+            let payload = try XCTUnwrap(try decoder.nextFrame())
+            let (header, offset) = try KafkaEnvelope.decodeRequestHeader(payload)
+            XCTAssertEqual(header.requestApiKey, 1)
+            XCTAssertEqual(header.requestApiVersion, version)
+            XCTAssertEqual(header.correlationId, 99)
+            XCTAssertEqual(header.clientId, "c")
+            let body = try FetchRequest.decode(Array(payload[offset...]), version: version)
+            XCTAssertEqual(body, requestCopy)
+        }
+    }
+}
