@@ -140,6 +140,9 @@ public struct ByteReader: Sendable {
     }
 
     // MARK: byte runs and strings
+    //
+    // A prefixed read whose body fails returns nil, the zero value of an optional, not an empty
+    // value a caller could mistake for a real (non-null) empty string or byte run.
 
     public mutating func readBytes(_ count: Int) -> [UInt8] {
         guard let start = take(count) else { return [] }
@@ -172,7 +175,8 @@ public struct ByteReader: Sendable {
         if failed { return nil }
         if length == -1 { return nil }
         if length < 0 { fail(.malformed, "string length \(length)"); return nil }
-        return readString(length)
+        let body = readString(length)
+        return failed ? nil : body
     }
 
     /// Bytes after a big-endian Int32 length; a length of -1 is nil.
@@ -182,14 +186,16 @@ public struct ByteReader: Sendable {
         if length == -1 { return nil }
         if length < 0 { fail(.malformed, "byte length \(length)"); return nil }
         if length > limit { fail(.limitExceeded, "byte length \(length) over limit \(limit)"); return nil }
-        return readBytes(length)
+        let body = readBytes(length)
+        return failed ? nil : body
     }
 
     /// A string after an unsigned-varint length plus one (Kafka COMPACT_STRING); 0 is nil.
     public mutating func readCompactString() -> String? {
         let lengthPlusOne = Int(readUVarInt32())
         if failed || lengthPlusOne == 0 { return nil }
-        return readString(lengthPlusOne - 1)
+        let body = readString(lengthPlusOne - 1)
+        return failed ? nil : body
     }
 
     /// Bytes after an unsigned-varint length plus one (Kafka COMPACT_BYTES); 0 is nil.
@@ -197,7 +203,8 @@ public struct ByteReader: Sendable {
         let lengthPlusOne = Int(readUVarInt32())
         if failed || lengthPlusOne == 0 { return nil }
         if lengthPlusOne - 1 > limit { fail(.limitExceeded, "byte length \(lengthPlusOne - 1) over limit \(limit)"); return nil }
-        return readBytes(lengthPlusOne - 1)
+        let body = readBytes(lengthPlusOne - 1)
+        return failed ? nil : body
     }
 
     /// Looks at the byte `ahead` positions from the cursor without consuming it.
