@@ -1,1 +1,0 @@
-// The BSON module; see the module's files for its parts.
