@@ -1,0 +1,489 @@
+/// What the keywords of a schema evaluated (annotations), for `unevaluatedProperties`/`unevaluatedItems`.
+/// Only made when a node that tracks evaluation is on the way; otherwise nil and free.
+final class Evaluated {
+    var properties: Set<String> = []
+    var allProperties = false
+    /// Items [0, itemPrefix) were evaluated.
+    var itemPrefix = 0
+    var allItems = false
+    var items: Set<Int> = []
+
+    func merge(_ o: Evaluated) {
+        if o.allProperties { allProperties = true } else if !allProperties { properties.formUnion(o.properties) }
+        if o.allItems { allItems = true }
+        itemPrefix = max(itemPrefix, o.itemPrefix)
+        if !o.items.isEmpty { items.formUnion(o.items) }
+    }
+
+    func hasProperty(_ k: String) -> Bool { allProperties || properties.contains(k) }
+    func hasItem(_ i: Int) -> Bool { allItems || i < itemPrefix || items.contains(i) }
+}
+
+enum PathSegment {
+    case key(String)
+    case index(Int)
+}
+
+/// Runs compiled nodes over an instance. In collecting mode it records a `ValidationFailure` for
+/// each failed keyword and keeps going; in quick mode (used for the branches of anyOf/oneOf/not/if
+/// and `contains`) it builds nothing and stops at the first failure.
+struct Evaluator {
+    let usesDynamicRef: Bool
+    let maxDepth: Int
+    var collecting: Bool
+    var stopAtFirst = false
+    var errors: [ValidationFailure] = []
+    var path: [PathSegment] = []
+    var scope: [SchemaResource] = []
+    var depth = 0
+
+    init(schema: Schema, collecting: Bool) {
+        usesDynamicRef = schema.usesDynamicRef
+        maxDepth = schema.options.maxEvaluationDepth
+        self.collecting = collecting
+    }
+
+    @inline(__always) var shortCircuit: Bool { !collecting || stopAtFirst }
+
+    mutating func validate(_ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
+        if node.alwaysFalse {
+            fail(node, "", "no value is allowed here (the schema is false)")
+            return false
+        }
+        let ops = node.ops
+        if ops.isEmpty { return true }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth {
+            let limit = maxDepth
+            fail(node, "", "evaluation deeper than \(limit) levels (nesting or a $ref cycle)")
+            return false
+        }
+        var pushed = false
+        if usesDynamicRef && scope.last !== node.resource { scope.append(node.resource); pushed = true }
+        defer { if pushed { scope.removeLast() } }
+        let local = node.tracksEvaluation ? Evaluated() : ev
+        var ok = true
+        for i in 0..<ops.count {
+            if apply(ops[i], i, node, v, local) { continue }
+            ok = false
+            if shortCircuit { break }
+        }
+        if node.tracksEvaluation, ok, let ev, let local { ev.merge(local) }
+        return ok
+    }
+
+    // MARK: failures and paths
+
+    @inline(__always) mutating func enter(_ seg: PathSegment) { if collecting { path.append(seg) } }
+    @inline(__always) mutating func leave() { if collecting { path.removeLast() } }
+
+    var instancePointer: String {
+        var s = ""
+        for seg in path {
+            switch seg {
+            case .key(let k): s += "/" + JSONPointer.escape(k)
+            case .index(let i): s += "/" + String(i)
+            }
+        }
+        return s
+    }
+
+    @inline(__always) mutating func fail(_ node: SchemaNode, _ keyword: String, _ message: @autoclosure () -> String,
+                                         causes: [ValidationFailure]? = nil) {
+        guard collecting else { return }
+        let suffix = keyword.isEmpty ? "" : "/" + keyword
+        errors.append(ValidationFailure(instanceLocation: instancePointer, keywordLocation: node.pointer + suffix,
+                                        absoluteKeywordLocation: node.absoluteLocation + suffix, keyword: keyword,
+                                        message: message(), causes: causes))
+    }
+
+    /// Runs `node` in quick mode: a verdict only.
+    @inline(__always) mutating func quick(_ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
+        if node.isTrivial { return true }
+        let saved = collecting
+        collecting = false
+        defer { collecting = saved }
+        return validate(node, v, ev)
+    }
+
+    /// Runs `node` collecting into a fresh list, for the causes of a failed anyOf/oneOf.
+    mutating func collectCauses(_ nodes: [SchemaNode], _ v: JSONValue) -> [ValidationFailure]? {
+        guard collecting, !stopAtFirst else { return nil }
+        let saved = errors
+        errors = []
+        for n in nodes { _ = validate(n, v, nil) }
+        let causes = errors
+        errors = saved
+        return causes
+    }
+
+    // MARK: keywords
+
+    mutating func apply(_ op: SchemaOp, _ i: Int, _ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
+        switch op {
+        case .type(let mask):
+            if mask.matches(v) { return true }
+            fail(node, "type", "expected \(mask.names.joined(separator: " or ")), found \(v.typeName)")
+            return false
+
+        case .const(let c):
+            if v == c { return true }
+            fail(node, "const", "must equal \(JSONWriter.string(c))")
+            return false
+
+        case .enumeration(let values):
+            for e in values where e == v { return true }
+            fail(node, "enum", "must be one of \(JSONWriter.string(.array(values)))")
+            return false
+
+        case .minimum(let n):
+            guard let c = SchemaNumber.compare(v, n), c < 0 else { return true }
+            fail(node, "minimum", "must be at least \(n.text)")
+            return false
+        case .maximum(let n):
+            guard let c = SchemaNumber.compare(v, n), c > 0 else { return true }
+            fail(node, "maximum", "must be at most \(n.text)")
+            return false
+        case .exclusiveMinimum(let n):
+            guard let c = SchemaNumber.compare(v, n), c <= 0 else { return true }
+            fail(node, "exclusiveMinimum", "must be greater than \(n.text)")
+            return false
+        case .exclusiveMaximum(let n):
+            guard let c = SchemaNumber.compare(v, n), c >= 0 else { return true }
+            fail(node, "exclusiveMaximum", "must be less than \(n.text)")
+            return false
+        case .multipleOf(let n):
+            guard v.doubleValue != nil, !Evaluator.isMultiple(v, of: n) else { return true }
+            fail(node, "multipleOf", "must be a multiple of \(n.text)")
+            return false
+
+        case .minLength(let n):
+            guard case .string(let s) = v else { return true }
+            let bytes = s.utf8.count
+            if bytes >= n &* 4 { return true }
+            if bytes >= n && s.unicodeScalars.count >= n { return true }
+            fail(node, "minLength", "must be at least \(n) characters long")
+            return false
+        case .maxLength(let n):
+            guard case .string(let s) = v else { return true }
+            if s.utf8.count <= n || s.unicodeScalars.count <= n { return true }
+            fail(node, "maxLength", "must be at most \(n) characters long")
+            return false
+        case .pattern(let regex):
+            guard case .string(let s) = v else { return true }
+            switch regex.search(s) {
+            case .match: return true
+            case .noMatch: fail(node, "pattern", "must match the pattern /\(regex.source)/")
+            case .tooComplex: fail(node, "pattern", "matching /\(regex.source)/ took too many steps")
+            }
+            return false
+        case .format(let kind, let name):
+            guard case .string(let s) = v, !FormatChecker.check(kind, s) else { return true }
+            fail(node, "format", "must be a valid \(name)")
+            return false
+
+        case .minItems(let n):
+            guard case .array(let a) = v, a.count < n else { return true }
+            fail(node, "minItems", "must have at least \(n) items")
+            return false
+        case .maxItems(let n):
+            guard case .array(let a) = v, a.count > n else { return true }
+            fail(node, "maxItems", "must have at most \(n) items")
+            return false
+        case .uniqueItems:
+            guard case .array(let a) = v, let (x, y) = Evaluator.firstDuplicate(a) else { return true }
+            fail(node, "uniqueItems", "items \(x) and \(y) are equal; items must be unique")
+            return false
+        case .prefixItems(let nodes):
+            guard case .array(let a) = v else { return true }
+            var ok = true
+            let n = min(a.count, nodes.count)
+            for k in 0..<n {
+                enter(.index(k))
+                let r = validate(nodes[k], a[k], nil)
+                leave()
+                if !r { ok = false; if shortCircuit { return false } }
+            }
+            if let ev { ev.itemPrefix = max(ev.itemPrefix, n) }
+            return ok
+        case .items(let itemNode, let start):
+            guard case .array(let a) = v else { return true }
+            var ok = true
+            if start < a.count {
+                for k in start..<a.count {
+                    enter(.index(k))
+                    let r = validate(itemNode, a[k], nil)
+                    leave()
+                    if !r { ok = false; if shortCircuit { return false } }
+                }
+            }
+            ev?.allItems = true
+            return ok
+        case .contains(let c, let minC, let maxC):
+            guard case .array(let a) = v else { return true }
+            var count = 0
+            for k in a.indices {
+                guard quick(c, a[k], nil) else { continue }
+                count += 1
+                ev?.items.insert(k)
+            }
+            if count < minC {
+                fail(node, "contains", count == 0 && minC == 1 ? "must contain at least one item matching the contains schema"
+                    : "must contain at least \(minC) items matching the contains schema, found \(count)")
+                return false
+            }
+            if let maxC, count > maxC {
+                fail(node, "maxContains", "must contain at most \(maxC) items matching the contains schema, found \(count)")
+                return false
+            }
+            return true
+
+        case .minProperties(let n):
+            guard case .object(let o) = v, o.count < n else { return true }
+            fail(node, "minProperties", "must have at least \(n) properties")
+            return false
+        case .maxProperties(let n):
+            guard case .object(let o) = v, o.count > n else { return true }
+            fail(node, "maxProperties", "must have at most \(n) properties")
+            return false
+        case .required(let names):
+            guard case .object(let o) = v else { return true }
+            var ok = true
+            for name in names where !o.contains(name) {
+                fail(node, "required", "missing required property \"\(name)\"")
+                ok = false
+                if shortCircuit { return false }
+            }
+            return ok
+        case .object(let plan):
+            guard case .object(let o) = v else { return true }
+            return validateObject(plan, node, o, ev)
+        case .propertyNames(let namesNode):
+            guard case .object(let o) = v else { return true }
+            var ok = true
+            for m in o.members {
+                enter(.key(m.key))
+                let r = validate(namesNode, .string(m.key), nil)
+                leave()
+                if !r { ok = false; if shortCircuit { return false } }
+            }
+            return ok
+        case .dependentRequired(let deps):
+            guard case .object(let o) = v else { return true }
+            var ok = true
+            for (trigger, names) in deps where o.contains(trigger) {
+                for name in names where !o.contains(name) {
+                    fail(node, node.opKeywords[i], "property \"\(name)\" is required when \"\(trigger)\" is present")
+                    ok = false
+                    if shortCircuit { return false }
+                }
+            }
+            return ok
+        case .dependentSchemas(let deps):
+            guard case .object(let o) = v else { return true }
+            var ok = true
+            for (trigger, depNode) in deps where o.contains(trigger) {
+                if !validate(depNode, v, ev) { ok = false; if shortCircuit { return false } }
+            }
+            return ok
+
+        case .allOf(let nodes):
+            var ok = true
+            for n in nodes {
+                if validate(n, v, ev) { continue }
+                ok = false
+                if shortCircuit { return false }
+            }
+            return ok
+        case .anyOf(let nodes):
+            var any = false
+            for n in nodes {
+                if let ev {
+                    // With annotations to collect, every passing branch counts, so try them all.
+                    let branch = Evaluated()
+                    if quick(n, v, branch) { ev.merge(branch); any = true }
+                } else if quick(n, v, nil) {
+                    return true
+                }
+            }
+            if any { return true }
+            fail(node, "anyOf", "must match at least one of the \(nodes.count) schemas in anyOf",
+                 causes: collectCauses(nodes, v))
+            return false
+        case .oneOf(let nodes):
+            var passed: [Int] = []
+            var branches: [Evaluated] = []
+            for (k, n) in nodes.enumerated() {
+                let branch = ev == nil ? nil : Evaluated()
+                if quick(n, v, branch) {
+                    passed.append(k)
+                    if let branch { branches.append(branch) }
+                    if passed.count > 1 && ev == nil && !collecting { return false }
+                }
+            }
+            if passed.count == 1 {
+                if let ev { for b in branches { ev.merge(b) } }
+                return true
+            }
+            if passed.isEmpty {
+                fail(node, "oneOf", "must match exactly one of the \(nodes.count) schemas in oneOf, matches none",
+                     causes: collectCauses(nodes, v))
+            } else {
+                fail(node, "oneOf", "must match exactly one schema in oneOf, matches those at \(passed)")
+            }
+            return false
+        case .not(let n):
+            guard quick(n, v, nil) else { return true }
+            fail(node, "not", "must not match the schema in not")
+            return false
+        case .conditional(let ifNode, let thenNode, let elseNode):
+            let branch = ev == nil ? nil : Evaluated()
+            if quick(ifNode, v, branch) {
+                if let ev, let branch { ev.merge(branch) }
+                guard let thenNode else { return true }
+                return validate(thenNode, v, ev)
+            }
+            guard let elseNode else { return true }
+            return validate(elseNode, v, ev)
+
+        case .ref(let target):
+            return validate(target.node, v, ev)
+        case .dynamicRef(let target):
+            var dest = target.node
+            if let name = target.dynamicName {
+                for r in scope { if let n = r.dynamicAnchors[name] { dest = n; break } }
+            }
+            return validate(dest, v, ev)
+
+        case .unevaluatedProperties(let n):
+            guard case .object(let o) = v, let ev else { return true }
+            var ok = true
+            for m in o.members where !ev.hasProperty(m.key) {
+                enter(.key(m.key))
+                var r: Bool
+                if n.alwaysFalse {
+                    fail(node, "unevaluatedProperties", "property \"\(m.key)\" is not allowed (unevaluated)")
+                    r = false
+                } else {
+                    r = validate(n, m.value, nil)
+                }
+                leave()
+                if !r {
+                    ok = false
+                    if shortCircuit { return false }
+                }
+            }
+            if ok { ev.allProperties = true }
+            return ok
+        case .unevaluatedItems(let n):
+            guard case .array(let a) = v, let ev else { return true }
+            var ok = true
+            for k in a.indices where !ev.hasItem(k) {
+                enter(.index(k))
+                let r = validate(n, a[k], nil)
+                leave()
+                if !r { ok = false; if shortCircuit { return false } }
+            }
+            if ok { ev.allItems = true }
+            return ok
+        }
+    }
+
+    /// properties + patternProperties + additionalProperties + required, in one pass over the members.
+    mutating func validateObject(_ plan: ObjectPlan, _ node: SchemaNode, _ o: JSONObject, _ ev: Evaluated?) -> Bool {
+        var ok = true
+        let names = plan.names
+        let count = names.count
+        // Which declared properties were seen, for `required` (a bit mask for up to 64 of them).
+        var seenMask: UInt64 = 0
+        var seenLarge: [Bool] = count > 64 && plan.hasRequired ? Array(repeating: false, count: count) : []
+        var cursor = 0
+        for m in o.members {
+            var matched = false
+            if count > 0 {
+                // Members usually come in the schema's order: try the next declared name before hashing.
+                var idx = -1
+                if cursor < count && names[cursor] == m.key { idx = cursor } else if let j = plan.lookup[m.key] { idx = j }
+                if idx >= 0 {
+                    cursor = idx + 1
+                    matched = true
+                    if idx < 64 { seenMask |= 1 << UInt64(idx) } else if !seenLarge.isEmpty { seenLarge[idx] = true }
+                    let child = plan.nodes[idx]
+                    if !child.isTrivial {
+                        enter(.key(m.key))
+                        let r = validate(child, m.value, nil)
+                        leave()
+                        if !r { ok = false; if shortCircuit { return false } }
+                    }
+                }
+            }
+            for p in plan.patterns {
+                switch p.regex.search(m.key) {
+                case .match:
+                    matched = true
+                    enter(.key(m.key))
+                    let r = validate(p.node, m.value, nil)
+                    leave()
+                    if !r { ok = false; if shortCircuit { return false } }
+                case .noMatch:
+                    break
+                case .tooComplex:
+                    enter(.key(m.key))
+                    fail(node, "patternProperties", "matching /\(p.source)/ took too many steps")
+                    leave()
+                    ok = false
+                    if shortCircuit { return false }
+                }
+            }
+            if !matched, let additional = plan.additional {
+                matched = true
+                enter(.key(m.key))
+                if additional.alwaysFalse {
+                    fail(node, "additionalProperties", "property \"\(m.key)\" is not allowed")
+                    ok = false
+                } else if !validate(additional, m.value, nil) {
+                    ok = false
+                }
+                leave()
+                if !ok && shortCircuit { return false }
+            }
+            if matched, let ev { ev.properties.insert(m.key) }
+        }
+        if plan.hasRequired {
+            for idx in plan.requiredIndices {
+                let seen = idx < 64 ? seenMask & (1 << UInt64(idx)) != 0 : seenLarge[idx]
+                if !seen {
+                    fail(node, "required", "missing required property \"\(names[idx])\"")
+                    ok = false
+                    if shortCircuit { return false }
+                }
+            }
+        }
+        return ok
+    }
+
+    static func isMultiple(_ v: JSONValue, of n: SchemaNumber) -> Bool {
+        if case .integer(let x) = v, case .integer(let m) = n { return x % m == 0 }
+        guard let x = v.doubleValue else { return true }
+        let m = n.double
+        let q = x / m
+        if q.isFinite { return q == q.rounded() }
+        // The quotient overflowed: fall back to the exact remainder.
+        return x.truncatingRemainder(dividingBy: m) == 0
+    }
+
+    static func firstDuplicate(_ a: [JSONValue]) -> (Int, Int)? {
+        if a.count < 2 { return nil }
+        if a.count <= 16 {
+            for x in 0..<a.count { for y in (x + 1)..<a.count where a[x] == a[y] { return (x, y) } }
+            return nil
+        }
+        var seen: [JSONValue: Int] = [:]
+        for (k, e) in a.enumerated() {
+            if let first = seen[e] { return (first, k) }
+            seen[e] = k
+        }
+        return nil
+    }
+}

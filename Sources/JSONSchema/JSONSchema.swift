@@ -1,1 +1,0 @@
-// The JSONSchema module; see the module's files for its parts.

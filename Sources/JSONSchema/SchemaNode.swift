@@ -1,0 +1,191 @@
+/// The compiled form of one subschema: its keywords as an array of operations that the evaluator
+/// runs in order, with everything decided at compile time (types as a bit mask, property names in
+/// a table, regexes compiled, references pointing straight at their target node).
+///
+/// Nodes form a graph (references make cycles); `CompiledSchema` owns every node, and references
+/// hold them unowned so that the graph frees with it.
+final class SchemaNode: @unchecked Sendable {
+    /// The `false` schema, or a schema whose vocabulary makes it reject everything.
+    var alwaysFalse = false
+    /// No operations: every value is valid.
+    var isTrivial: Bool { ops.isEmpty && !alwaysFalse }
+    var ops: [SchemaOp] = []
+    /// For each op, its keyword (for error locations).
+    var opKeywords: [String] = []
+    /// This node has `unevaluatedProperties`/`unevaluatedItems`, so it tracks what its keywords evaluated.
+    var tracksEvaluation = false
+    /// The schema resource this node belongs to (for `$dynamicRef`'s dynamic scope).
+    unowned(unsafe) var resource: SchemaResource
+    /// JSON Pointer of this subschema within its document, and the absolute URI form.
+    let pointer: String
+    let absoluteLocation: String
+
+    init(resource: SchemaResource, pointer: String, absoluteLocation: String) {
+        self.resource = resource
+        self.pointer = pointer
+        self.absoluteLocation = absoluteLocation
+    }
+
+    func append(_ op: SchemaOp, _ keyword: String) {
+        ops.append(op)
+        opKeywords.append(keyword)
+    }
+}
+
+/// A schema resource (a document root or a subschema with `$id`).
+final class SchemaResource: @unchecked Sendable {
+    let uri: String
+    /// `$dynamicAnchor` names declared in this resource.
+    var dynamicAnchors: [String: SchemaNode] = [:]
+    init(uri: String) { self.uri = uri }
+}
+
+/// A `$ref`/`$dynamicRef` target, filled in once the target is compiled (it may be an ancestor).
+final class RefTarget: @unchecked Sendable {
+    unowned(unsafe) var node: SchemaNode
+    /// For a `$dynamicRef` whose initial target has a `$dynamicAnchor`: the anchor name to look up
+    /// in the dynamic scope.
+    let dynamicName: String?
+    init(node: SchemaNode, dynamicName: String?) { self.node = node; self.dynamicName = dynamicName }
+}
+
+/// JSON types as bits, so `type: [..]` is one AND.
+struct TypeMask: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let null = TypeMask(rawValue: 1)
+    static let boolean = TypeMask(rawValue: 2)
+    static let integer = TypeMask(rawValue: 4)
+    static let number = TypeMask(rawValue: 8)      // includes integers
+    static let string = TypeMask(rawValue: 16)
+    static let array = TypeMask(rawValue: 32)
+    static let object = TypeMask(rawValue: 64)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init?(name: String) {
+        switch name {
+        case "null": self = .null
+        case "boolean": self = .boolean
+        case "integer": self = .integer
+        case "number": self = .number
+        case "string": self = .string
+        case "array": self = .array
+        case "object": self = .object
+        default: return nil
+        }
+    }
+
+    @inline(__always) func matches(_ v: JSONValue) -> Bool {
+        switch v {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .integer: return rawValue & 12 != 0
+        case .number(let d): return contains(.number) || (contains(.integer) && d.isIntegral)
+        case .string: return contains(.string)
+        case .array: return contains(.array)
+        case .object: return contains(.object)
+        }
+    }
+
+    var names: [String] {
+        var out: [String] = []
+        for (bit, name) in [(TypeMask.null, "null"), (.boolean, "boolean"), (.integer, "integer"), (.number, "number"),
+                            (.string, "string"), (.array, "array"), (.object, "object")] where contains(bit) {
+            out.append(name)
+        }
+        return out
+    }
+}
+
+/// A number from a schema, kept exact when it is an integer.
+enum SchemaNumber: Sendable {
+    case integer(Int64)
+    case double(Double)
+
+    init?(_ v: JSONValue) {
+        switch v {
+        case .integer(let i): self = .integer(i)
+        case .number(let d): self = .double(d)
+        default: return nil
+        }
+    }
+
+    var double: Double {
+        switch self {
+        case .integer(let i): return Double(i)
+        case .double(let d): return d
+        }
+    }
+
+    var text: String {
+        switch self {
+        case .integer(let i): return String(i)
+        case .double(let d): return JSONWriter.string(.number(d))
+        }
+    }
+
+    /// Compares an instance number with this bound: negative, zero or positive like `a - b`.
+    @inline(__always) static func compare(_ a: JSONValue, _ b: SchemaNumber) -> Int? {
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+        case (.integer(let x), .double(let y)): return compareDoubles(Double(x), y)
+        case (.number(let x), _): return compareDoubles(x, b.double)
+        default: return nil
+        }
+    }
+
+    @inline(__always) static func compareDoubles(_ x: Double, _ y: Double) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+}
+
+/// The combined plan for `properties`, `patternProperties`, `additionalProperties` and the
+/// `required` names that `properties` also declares: one pass over the instance's members.
+final class ObjectPlan: @unchecked Sendable {
+    var names: [String] = []
+    var nodes: [SchemaNode] = []
+    var lookup: [String: Int] = [:]
+    var patterns: [(regex: ECMARegex, node: SchemaNode, source: String)] = []
+    var additional: SchemaNode? = nil
+    var hasProperties = false
+    /// Indices into `names` that `required` lists.
+    var requiredIndices: [Int] = []
+    var hasRequired = false
+}
+
+/// One keyword's work.
+enum SchemaOp: @unchecked Sendable {
+    case type(TypeMask)
+    case const(JSONValue)
+    case enumeration([JSONValue])
+    case minimum(SchemaNumber)
+    case maximum(SchemaNumber)
+    case exclusiveMinimum(SchemaNumber)
+    case exclusiveMaximum(SchemaNumber)
+    case multipleOf(SchemaNumber)
+    case minLength(Int)
+    case maxLength(Int)
+    case pattern(ECMARegex)
+    case format(FormatKind, name: String)
+    case minItems(Int)
+    case maxItems(Int)
+    case uniqueItems
+    case prefixItems([SchemaNode])
+    /// `items` (2020-12) or `additionalItems`: every element from `start` on.
+    case items(SchemaNode, start: Int)
+    case contains(SchemaNode, min: Int, max: Int?)
+    case minProperties(Int)
+    case maxProperties(Int)
+    case required([String])
+    case object(ObjectPlan)
+    case propertyNames(SchemaNode)
+    case dependentRequired([(String, [String])])
+    case dependentSchemas([(String, SchemaNode)])
+    case allOf([SchemaNode])
+    case anyOf([SchemaNode])
+    case oneOf([SchemaNode])
+    case not(SchemaNode)
+    case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
+    case ref(RefTarget)
+    case dynamicRef(RefTarget)
+    case unevaluatedProperties(SchemaNode)
+    case unevaluatedItems(SchemaNode)
+}
