@@ -338,6 +338,7 @@ struct Evaluator {
             fail(node, "not", "must not match the schema in not")
             return false
         case .conditional(let ifNode, let thenNode, let elseNode):
+            if thenNode == nil && elseNode == nil && ev == nil { return true }
             let branch = ev == nil ? nil : Evaluated()
             if quick(ifNode, v, branch) {
                 if let ev, let branch { ev.merge(branch) }

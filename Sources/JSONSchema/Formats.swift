@@ -200,9 +200,12 @@ enum FormatChecker {
     }
 
     static func hostname(_ s: String, international: Bool) -> Bool {
-        var name = Substring(s)
-        if name.hasSuffix(".") { name = name.dropLast() }
-        guard !name.isEmpty, name.utf8.count <= 253 || international else { return false }
+        var name = s
+        if international {
+            // IDNA label separators: ideographic, fullwidth and halfwidth ideographic full stops.
+            name = name.replacingAll("\u{3002}", with: ".").replacingAll("\u{FF0E}", with: ".").replacingAll("\u{FF61}", with: ".")
+        }
+        guard !name.isEmpty, name.unicodeScalars.count <= 253 else { return false }
         for label in name.split(separator: ".", omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.utf8.count <= 63, label.first != "-", label.last != "-" else { return false }
             for u in label.unicodeScalars {
@@ -317,13 +320,37 @@ enum FormatChecker {
         return partOK(rest, extra: ":@/", international: international)
     }
 
+    /// RFC 6570: literals and `{` [operator] varspec *("," varspec) `}` expressions.
     static func uriTemplate(_ s: String) -> Bool {
-        var open = false
-        for c in s {
-            if c == "{" { if open { return false }; open = true }
-            else if c == "}" { if !open { return false }; open = false }
+        var rest = Substring(s)
+        func literalOK(_ lit: Substring) -> Bool {
+            lit.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"\"<>\\^`|".unicodeScalars.contains($0) }
         }
-        return !open
+        while let open = rest.firstIndex(where: { $0 == "{" || $0 == "}" }) {
+            guard rest[open] == "{", literalOK(rest[..<open]) else { return false }
+            let after = rest[rest.index(after: open)...]
+            guard let close = after.firstIndex(of: "}") else { return false }
+            var expr = after[..<close]
+            if let op = expr.first, "+#./;?&=,!@|".contains(op) { expr = expr.dropFirst() }
+            for spec in expr.split(separator: ",", omittingEmptySubsequences: false) {
+                guard varspec(spec) else { return false }
+            }
+            rest = after[after.index(after: close)...]
+        }
+        return literalOK(rest)
+    }
+
+    private static func varspec(_ spec: Substring) -> Bool {
+        var name = spec
+        if spec.hasSuffix("*") {
+            name = spec.dropLast()
+        } else if let colon = spec.firstIndex(of: ":") {
+            name = spec[..<colon]
+            let len = spec[spec.index(after: colon)...]
+            guard (1...4).contains(len.count), len.first != "0", len.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        }
+        guard !name.isEmpty, !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "%") }
     }
 
     static func uuid(_ b: [UInt8]) -> Bool {

@@ -100,7 +100,9 @@ extension JSONValue: Equatable {
         case (.number(let x), .number(let y)): return x == y
         case (.integer(let x), .number(let y)), (.number(let y), .integer(let x)):
             return numericEqual(x, y)
-        case (.string(let x), .string(let y)): return x == y
+        case (.string(let x), .string(let y)):
+            // Code point equality: Swift's `==` would equate canonically equivalent strings.
+            return x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)): return x == y
         default: return false

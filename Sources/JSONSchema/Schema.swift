@@ -18,6 +18,8 @@ public final class Schema: Sendable {
         /// Deepest evaluation (instance nesting plus reference hops) before validation stops with a failure.
         public var maxEvaluationDepth = 256
         public var regexLimits = ECMARegex.Limits()
+        /// Check a 2020-12 schema against the 2020-12 meta-schema before compiling it.
+        public var checkAgainstMetaSchema = true
         public init() {}
     }
 
@@ -39,6 +41,14 @@ public final class Schema: Sendable {
 
     public init(_ schema: JSONValue, baseURI: String = Schema.defaultBaseURI, registry: SchemaRegistry = SchemaRegistry(),
                 options: Options = Options()) throws(JSONSchemaError) {
+        if options.checkAgainstMetaSchema, Schema.isDraft2020_12(schema, default: options.defaultDialect),
+           let meta = MetaSchemas.draft2020_12 {
+            let result = meta.validate(schema, mode: .firstError)
+            if let first = result.errors.first {
+                throw JSONSchemaError(.invalidSchema, "not a valid 2020-12 schema: \(first.message) (meta-schema keyword \(first.keywordLocation))",
+                                      location: first.instanceLocation)
+            }
+        }
         var index = registry.index
         index.maxDepth = options.maxSchemaDepth
         let docNumber = index.documents.count
@@ -50,6 +60,11 @@ public final class Schema: Sendable {
         resources = Array(compiler.resources.values)
         usesDynamicRef = compiler.usesDynamicRef
         self.options = options
+    }
+
+    static func isDraft2020_12(_ schema: JSONValue, default d: Dialect) -> Bool {
+        guard case .string(let s)? = schema["$schema"] else { return d == .draft2020_12 }
+        return Dialect(schemaURI: s) == .draft2020_12
     }
 
     /// Parses the schema from JSON bytes first.
@@ -75,8 +90,9 @@ public final class Schema: Sendable {
 
 /// Extra schemas that `$ref` may name by URI (never fetched from the network).
 public struct SchemaRegistry: Sendable {
-    var index = SchemaIndex()
+    var index = MetaSchemas.index
 
+    /// A registry holding the draft 2020-12 meta-schemas.
     public init() {}
 
     /// Adds a schema document under its retrieval URI; `$id`s inside it name more resources.

@@ -250,7 +250,8 @@ struct SchemaCompiler {
                 for m in map.members { deps.append((m.key, try sub(loc, depth, "dependentSchemas", m.key))) }
                 node.append(.dependentSchemas(deps), "dependentSchemas")
             }
-            if dialect != .draft2020_12, case .object(let map)? = obj["dependencies"] {
+            // Draft-07's `dependencies`, still honoured in later dialects for compatibility.
+            if case .object(let map)? = obj["dependencies"] {
                 var reqs: [(String, [String])] = []
                 var schemas: [(String, SchemaNode)] = []
                 for m in map.members {
@@ -301,7 +302,8 @@ struct SchemaCompiler {
                 let i = try sub(loc, depth, "if")
                 let t = obj["then"] != nil ? try sub(loc, depth, "then") : nil
                 let e = obj["else"] != nil ? try sub(loc, depth, "else") : nil
-                if t != nil || e != nil { node.append(.conditional(if: i, then: t, else: e), "if") }
+                // Even without then/else, `if` contributes annotations to unevaluated*.
+                node.append(.conditional(if: i, then: t, else: e), "if")
             }
         }
 
