@@ -144,10 +144,17 @@ public enum ExtendedJSON {
     public static func formatDouble(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-        var text = d.description
-        if let e = text.firstIndex(of: "e") {
-            text.replaceSubrange(e...e, with: "E")
+        // Swift writes "1e-07"; Extended JSON (like most languages) writes "1E-7".
+        let text = d.description
+        guard let e = text.firstIndex(of: "e") else { return text }
+        let mantissa = text[..<e]
+        var exponent = text[text.index(after: e)...]
+        var sign = "+"
+        if let s = exponent.first, s == "-" || s == "+" {
+            sign = String(s)
+            exponent = exponent.dropFirst()
         }
-        return text
+        let digits = exponent.drop(while: { $0 == "0" })
+        return mantissa + "E" + sign + (digits.isEmpty ? "0" : digits)
     }
 }

@@ -1,0 +1,182 @@
+import Foundation
+
+/// Decodes `Decodable` values from BSON documents, reading fields straight from the document's
+/// bytes (no intermediate tree). The type mapping mirrors `BSONEncoder`; in addition, integer
+/// fields accept int32, int64 and integral doubles, and Double accepts any numeric type, as long
+/// as the value converts exactly. Binary fields decoded as `BSONBinary` share the document's buffer.
+public struct BSONDecoder: Sendable {
+    public init() {}
+
+    public func decode<T: Decodable>(_ type: T.Type, from document: BSONDocument) throws(BSONError) -> T {
+        if T.self == BSONDocument.self, let d = document as? T { return d }
+        do {
+            return try document.storage.withUnsafeBytes { p in
+                let impl = BSONDecoderImpl(storage: document.storage, p: p, type: 0x03, at: document.range.lowerBound)
+                return try T(from: impl)
+            }
+        } catch let error as BSONError {
+            throw error
+        } catch let error as DecodingError {
+            throw BSONError(.typeMismatch, Self.describe(error))
+        } catch {
+            throw BSONError(.typeMismatch, "decoding \(T.self) failed: \(error)")
+        }
+    }
+
+    /// Validates `bytes` as a document, then decodes it.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8], limits: BSONLimits = .default) throws(BSONError) -> T {
+        try decode(type, from: try BSONDocument(bytes: bytes, limits: limits))
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ c: DecodingError.Context) -> String {
+            c.codingPath.isEmpty ? "top level" : c.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(let t, let c): return "\(path(c)): expected \(t): \(c.debugDescription)"
+        case .valueNotFound(let t, let c): return "\(path(c)): no value for \(t): \(c.debugDescription)"
+        case .keyNotFound(let k, let c): return "\(path(c)): missing key \"\(k.stringValue)\""
+        case .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// The shared state of one decoding: the validated bytes and the value being decoded. Containers
+/// point it at a field before decoding a nested type, so nested types cost no allocation here.
+final class BSONDecoderImpl: Decoder {
+    let storage: [UInt8]
+    /// Valid for the whole decode (the decode runs inside `storage.withUnsafeBytes`).
+    let p: UnsafeRawBufferPointer
+    /// The type byte and value offset of the value now being decoded.
+    var type: UInt8
+    var at: Int
+    var codingPath: [any CodingKey] = []
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    init(storage: [UInt8], p: UnsafeRawBufferPointer, type: UInt8, at: Int) {
+        self.storage = storage
+        self.p = p
+        self.type = type
+        self.at = at
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        guard self.type == 0x03 else { throw mismatch("a document", found: self.type, path: codingPath) }
+        return KeyedDecodingContainer(BSONKeyedDecodingContainer<Key>(impl: self, start: at, path: codingPath))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        guard self.type == 0x04 else { throw mismatch("an array", found: self.type, path: codingPath) }
+        return BSONUnkeyedDecodingContainer(impl: self, start: at, path: codingPath)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        BSONSingleValueDecodingContainer(impl: self, type: type, at: at, path: codingPath)
+    }
+
+    func mismatch(_ expected: String, found: UInt8, path: [any CodingKey]) -> BSONError {
+        let where_ = path.map(\.stringValue).joined(separator: ".")
+        let found = BSONType(rawValue: found).map { "\($0)" } ?? "type 0x\(String(found, radix: 16))"
+        return BSONError(.typeMismatch, "\(where_.isEmpty ? "top level" : where_): expected \(expected), found \(found)")
+    }
+
+    // MARK: reading values (offsets are validated)
+
+    @inline(__always) func value(type: UInt8, at: Int) -> BSONValue {
+        RawBSON.value(storage, p, type: type, at: at, limit: storage.count)
+    }
+
+    func bool(_ type: UInt8, _ at: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        guard type == 0x08 else { throw mismatch("a boolean", found: type, path: path()) }
+        return p[at] != 0
+    }
+
+    func string(_ type: UInt8, _ at: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
+        guard type == 0x02 || type == 0x0E || type == 0x0D else { throw mismatch("a string", found: type, path: path()) }
+        return RawBSON.string(p, from: at + 4, to: at + 4 + Int(RawBSON.int32(p, at)) - 1)
+    }
+
+    func double(_ type: UInt8, _ at: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> Double {
+        switch type {
+        case 0x01: return RawBSON.double(p, at)
+        case 0x10: return Double(RawBSON.int32(p, at))
+        case 0x12:
+            let v = RawBSON.int64(p, at)
+            guard let d = Double(exactly: v) else { throw mismatch("a double (int64 \(v) is not exact as one)", found: type, path: path()) }
+            return d
+        default: throw mismatch("a number", found: type, path: path())
+        }
+    }
+
+    /// Any integer type from int32, int64 or an integral double, if it fits exactly.
+    @inline(__always)
+    func integer<I: FixedWidthInteger>(_ type: UInt8, _ at: Int, _ path: @autoclosure () -> [any CodingKey], as: I.Type) throws -> I {
+        switch type {
+        case 0x10:
+            if let v = I(exactly: RawBSON.int32(p, at)) { return v }
+        case 0x12:
+            if let v = I(exactly: RawBSON.int64(p, at)) { return v }
+        case 0x01:
+            if let v = I(exactly: RawBSON.double(p, at)) { return v }
+        default:
+            throw mismatch("an integer", found: type, path: path())
+        }
+        throw BSONError(.typeMismatch, "\(path().map(\.stringValue).joined(separator: ".")): value does not fit \(I.self)")
+    }
+
+    /// Decodes a nested value at (type, at): BSON's own types directly, anything else through its init(from:).
+    /// `key` is pushed onto `codingPath` while the value decodes (nil for a single-value container,
+    /// whose path is already current).
+    func decode<T: Decodable>(_ t: T.Type, type: UInt8, at: Int, key: (any CodingKey)?) throws -> T {
+        if key != nil { codingPath.append(key!) }
+        defer { if key != nil { codingPath.removeLast() } }
+        if let special = try special(T.self, type: type, at: at, path: codingPath) { return special }
+        let savedType = self.type, savedAt = self.at
+        self.type = type
+        self.at = at
+        defer { self.type = savedType; self.at = savedAt }
+        return try T(from: self)
+    }
+
+    @inline(__always)
+    func special<T>(_ t: T.Type, type: UInt8, at: Int, path: @autoclosure () -> [any CodingKey]) throws -> T? {
+        if t == Date.self {
+            guard type == 0x09 else { throw mismatch("a datetime", found: type, path: path()) }
+            return BSONDateTime(millisecondsSinceEpoch: RawBSON.int64(p, at)).date as? T
+        }
+        if t == Data.self {
+            guard case .binary(let b) = value(type: type, at: at) else { throw mismatch("binary data", found: type, path: path()) }
+            return Data(b.data) as? T
+        }
+        if t == UUID.self {
+            guard case .binary(let b) = value(type: type, at: at), let uuid = b.uuid else {
+                throw mismatch("a UUID (binary subtype 4 of 16 bytes)", found: type, path: path())
+            }
+            return uuid as? T
+        }
+        if t == ObjectId.self {
+            guard type == 0x07 else { throw mismatch("an ObjectId", found: type, path: path()) }
+            return RawBSON.objectId(p, at) as? T
+        }
+        if t == BSONValue.self { return value(type: type, at: at) as? T }
+        if t == BSONDocument.self || t == BSONArray.self || t == BSONBinary.self || t == Decimal128.self
+            || t == BSONDateTime.self || t == BSONTimestamp.self || t == BSONRegex.self {
+            let v = value(type: type, at: at)
+            let out: Any?
+            switch v {
+            case .document(let d): out = d
+            case .array(let a): out = a
+            case .binary(let b): out = b
+            case .decimal128(let d): out = d
+            case .datetime(let d): out = d
+            case .timestamp(let ts): out = ts
+            case .regex(let r): out = r
+            default: out = nil
+            }
+            guard let typed = out as? T else { throw mismatch("\(T.self)", found: type, path: path()) }
+            return typed
+        }
+        return nil
+    }
+}
