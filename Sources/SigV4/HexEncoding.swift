@@ -1,22 +1,31 @@
 /// Lowercase hexadecimal, the form SigV4 uses for hashes and signatures.
 enum HexEncoding {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
-    static func append(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+    /// Fills a scratch buffer and appends it once: per-byte appends to a growing array cost
+    /// more than the hex conversion itself.
+    static func append(_ bytes: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { input in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count * 2) { scratch in
+                var i = 0
+                for b in input {
+                    scratch[i] = digit(b >> 4)
+                    scratch[i + 1] = digit(b & 0x0F)
+                    i += 2
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<i]))
+            }
         }
     }
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    static func encode(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(64)
         append(bytes, to: &out)
         return out
     }
 
-    static func string(_ bytes: some Sequence<UInt8>) -> String {
+    static func string(_ bytes: [UInt8]) -> String {
         ASCII.string(encode(bytes))
     }
 

@@ -96,19 +96,8 @@ public struct S3Presigner: Sendable {
         }
 
         let day = today.state(for: date, signer: signer)
-        var expiresText: [UInt8] = []
-        Self.appendDecimal(expires, to: &expiresText)
-        var encodedSignedHeaders: [UInt8] = []
-        URIEncoding.append(signedHeaders, keepSlash: false, to: &encodedSignedHeaders)
-        // The X-Amz-* parameters, encoded, in sorted order (the canonical query's order).
-        var auth: [(name: [UInt8], value: [UInt8])] = [
-            (Self.algorithmName, Self.algorithmValue),
-            (Self.credentialName, day.encodedCredential),
-            (Self.dateName, date.bytes),
-            (Self.expiresName, expiresText),
-        ]
-        if let token = constants.encodedToken { auth.append((Self.tokenName, token)) }
-        auth.append((Self.signedHeadersName, encodedSignedHeaders))
+        let auth = AuthParameters(encodedCredential: day.encodedCredential, date: date.bytes, expires: expires,
+                                  encodedToken: constants.encodedToken, signedHeaders: signedHeaders)
 
         // The canonical request.
         var canonical: [UInt8] = []
@@ -119,13 +108,25 @@ public struct S3Presigner: Sendable {
         canonical.append(ASCII.newline)
         var encodedQuery: [(name: [UInt8], value: [UInt8])] = []
         if query.isEmpty {
-            Self.appendJoined(auth, to: &canonical)
+            auth.append(to: &canonical, botocoreOrder: false)
         } else {
+            // Operation parameters sort among the X-Amz-* ones: sort them all as pairs.
             encodedQuery = query.map { (URIEncoding.encode($0.name, keepSlash: false), URIEncoding.encode($0.value, keepSlash: false)) }
-            let sorted = (encodedQuery + auth).sorted { a, b in
+            var authText: [UInt8] = []
+            auth.append(to: &authText, botocoreOrder: false)
+            let authPairs = authText.split(separator: ASCII.ampersand).map { pair -> (name: [UInt8], value: [UInt8]) in
+                let eq = pair.firstIndex(of: ASCII.equals) ?? pair.endIndex
+                return (Array(pair[..<eq]), Array(pair[eq...].dropFirst()))
+            }
+            let sorted = (encodedQuery + authPairs).sorted { a, b in
                 a.name == b.name ? a.value.lexicographicallyPrecedes(b.value) : a.name.lexicographicallyPrecedes(b.name)
             }
-            Self.appendJoined(sorted, to: &canonical)
+            for (i, p) in sorted.enumerated() {
+                if i > 0 { canonical.append(ASCII.ampersand) }
+                canonical.append(contentsOf: p.name)
+                canonical.append(ASCII.equals)
+                canonical.append(contentsOf: p.value)
+            }
         }
         canonical.append(ASCII.newline)
         canonical.append(contentsOf: canonicalHeaders)
@@ -149,46 +150,59 @@ public struct S3Presigner: Sendable {
             url.append(contentsOf: value)
             url.append(ASCII.ampersand)
         }
-        let hasToken = constants.encodedToken != nil
-        // Sorted order is Algorithm, Credential, Date, Expires, [Security-Token], SignedHeaders;
-        // botocore sends SignedHeaders before Security-Token.
-        let urlOrder = hasToken ? [0, 1, 2, 3, 5, 4] : [0, 1, 2, 3, 4]
-        for i in urlOrder {
-            url.append(contentsOf: auth[i].name)
-            url.append(ASCII.equals)
-            url.append(contentsOf: auth[i].value)
-            url.append(ASCII.ampersand)
-        }
-        url.append(ascii: "X-Amz-Signature=")
+        auth.append(to: &url, botocoreOrder: true)
+        url.append(ascii: "&X-Amz-Signature=")
         HexEncoding.append(signature, to: &url)
         return url
     }
 
-    private static let algorithmName = Array("X-Amz-Algorithm".utf8)
-    private static let algorithmValue = Array("AWS4-HMAC-SHA256".utf8)
-    private static let credentialName = Array("X-Amz-Credential".utf8)
-    private static let dateName = Array("X-Amz-Date".utf8)
-    private static let expiresName = Array("X-Amz-Expires".utf8)
-    private static let tokenName = Array("X-Amz-Security-Token".utf8)
-    private static let signedHeadersName = Array("X-Amz-SignedHeaders".utf8)
+    /// The X-Amz-* parameters, written already encoded.
+    private struct AuthParameters {
+        let encodedCredential: [UInt8]
+        let date: [UInt8]
+        let expires: Int
+        let encodedToken: [UInt8]?
+        let signedHeaders: [UInt8]
 
-    private static func appendJoined(_ pairs: [(name: [UInt8], value: [UInt8])], to out: inout [UInt8]) {
-        for (i, p) in pairs.enumerated() {
-            if i > 0 { out.append(ASCII.ampersand) }
-            out.append(contentsOf: p.name)
-            out.append(ASCII.equals)
-            out.append(contentsOf: p.value)
+        /// Canonical (sorted) order: Algorithm, Credential, Date, Expires, Security-Token,
+        /// SignedHeaders. botocore's URL order puts SignedHeaders before Security-Token.
+        func append(to out: inout [UInt8], botocoreOrder: Bool) {
+            out.append(ascii: "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=")
+            out.append(contentsOf: encodedCredential)
+            out.append(ascii: "&X-Amz-Date=")
+            out.append(contentsOf: date)
+            out.append(ascii: "&X-Amz-Expires=")
+            S3Presigner.appendDecimal(expires, to: &out)
+            if botocoreOrder {
+                appendSignedHeaders(to: &out)
+                appendToken(to: &out)
+            } else {
+                appendToken(to: &out)
+                appendSignedHeaders(to: &out)
+            }
+        }
+
+        private func appendToken(to out: inout [UInt8]) {
+            guard let encodedToken else { return }
+            out.append(ascii: "&X-Amz-Security-Token=")
+            out.append(contentsOf: encodedToken)
+        }
+
+        private func appendSignedHeaders(to out: inout [UInt8]) {
+            out.append(ascii: "&X-Amz-SignedHeaders=")
+            URIEncoding.append(signedHeaders, keepSlash: false, to: &out)
         }
     }
 
-    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        var digits: [UInt8] = []
-        var v = value
-        repeat {
-            digits.append(UInt8(truncatingIfNeeded: 0x30 + v % 10))
-            v /= 10
-        } while v > 0
-        out.append(contentsOf: digits.reversed())
+    /// Decimal digits of a non-negative number, without building a String.
+    fileprivate static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        let v = max(0, value)
+        var divisor = 1
+        while divisor <= v / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(truncatingIfNeeded: 0x30 + v / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Bytes that depend only on the credentials and the endpoint.

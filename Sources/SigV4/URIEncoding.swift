@@ -3,36 +3,37 @@
 /// is `%20`, never `+`. Object keys are encoded byte by byte from their UTF-8 form, so `+`,
 /// `=`, `@`, `[`, `]`, `%` and non-ASCII keys come out the way S3 computes them.
 public enum URIEncoding {
-    private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    /// 1 for unreserved bytes, 2 for unreserved-or-slash; the path form keeps `/`.
-    private static let table: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        for b in UInt8(0x30)...0x39 { t[Int(b)] = 1 }
-        for b in UInt8(0x41)...0x5A { t[Int(b)] = 1 }
-        for b in UInt8(0x61)...0x7A { t[Int(b)] = 1 }
-        for b in [UInt8(0x2D), 0x2E, 0x5F, 0x7E] { t[Int(b)] = 1 }
-        t[0x2F] = 2
-        return t
-    }()
+    @inline(__always)
+    static func isUnreserved(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: return true
+        default: return false
+        }
+    }
 
     @inline(__always)
-    static func isUnreserved(_ b: UInt8) -> Bool { table[Int(b)] == 1 }
+    private static func upperHexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x37 + nibble }
 
     /// Appends the encoding of `bytes`; with `keepSlash` a `/` stays as it is (paths and keys).
     public static func append(_ bytes: some Sequence<UInt8>, keepSlash: Bool, to out: inout [UInt8]) {
-        let keep: UInt8 = keepSlash ? 2 : 1
-        table.withUnsafeBufferPointer { t in
-            for b in bytes {
-                let kind = t[Int(b)]
-                if kind == 1 || kind == keep {
-                    out.append(b)
-                } else {
-                    out.append(ASCII.percent)
-                    out.append(upperHex[Int(b >> 4)])
-                    out.append(upperHex[Int(b & 0x0F)])
-                }
-            }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { appendContiguous($0, keepSlash: keepSlash, to: &out) }
+        if done == nil {
+            for b in bytes { appendByte(b, keepSlash: keepSlash, to: &out) }
+        }
+    }
+
+    private static func appendContiguous(_ input: UnsafeBufferPointer<UInt8>, keepSlash: Bool, to out: inout [UInt8]) {
+        for b in input { appendByte(b, keepSlash: keepSlash, to: &out) }
+    }
+
+    @inline(__always)
+    private static func appendByte(_ b: UInt8, keepSlash: Bool, to out: inout [UInt8]) {
+        if isUnreserved(b) || (keepSlash && b == ASCII.slash) {
+            out.append(b)
+        } else {
+            out.append(ASCII.percent)
+            out.append(upperHexDigit(b >> 4))
+            out.append(upperHexDigit(b & 0x0F))
         }
     }
 
