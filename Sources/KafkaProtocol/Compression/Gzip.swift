@@ -26,7 +26,7 @@ enum Gzip {
                 }
                 let produced = chunk - Int(stream.avail_out)
                 output.append(contentsOf: buffer[0..<produced])
-            } while result == Z_OK || result == Z_BUF_ERROR && stream.avail_out == 0
+            } while result == Z_OK  // Z_FINISH returns Z_OK while output space ran out
             return result
         }
         guard status == Z_STREAM_END else { throw KafkaProtocolError.corrupt("gzip", "deflate failed (\(status))") }
