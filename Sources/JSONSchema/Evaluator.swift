@@ -80,6 +80,7 @@ struct Evaluator {
 
     var instancePointer: String {
         var s = ""
+        s.reserveCapacity(path.count * 12)
         for seg in path {
             switch seg {
             case .key(let k): s += "/" + JSONPointer.escape(k)
@@ -124,17 +125,17 @@ struct Evaluator {
         switch op {
         case .type(let mask):
             if mask.matches(v) { return true }
-            fail(node, "type", "expected \(mask.names.joined(separator: " or ")), found \(v.typeName)")
+            fail(node, "type", "expected \(node.opTexts[i]), found \(v.typeName)")
             return false
 
         case .const(let c):
             if v == c { return true }
-            fail(node, "const", "must equal \(JSONWriter.string(c))")
+            fail(node, "const", "must equal \(node.opTexts[i])")
             return false
 
         case .enumeration(let values):
             for e in values where e == v { return true }
-            fail(node, "enum", "must be one of \(JSONWriter.string(.array(values)))")
+            fail(node, "enum", "must be one of \(node.opTexts[i])")
             return false
 
         case .minimum(let n):

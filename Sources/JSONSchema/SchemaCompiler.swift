@@ -51,7 +51,7 @@ struct SchemaCompiler {
         memo[loc] = node
         nodes.append(node)
         switch value {
-        case .bool(let b): node.alwaysFalse = !b
+        case .bool(let b): if !b { node.setAlwaysFalse() }
         case .object(let obj): try compileKeywords(obj, node: node, loc: loc, scope: scope, depth: depth)
         default:
             throw JSONSchemaError(.invalidSchema, "a schema must be an object or a boolean, not \(value.typeName)",
@@ -131,12 +131,12 @@ struct SchemaCompiler {
                     }
                 default: throw invalid(loc, "type", "must be a type name or a non-empty array of them")
                 }
-                node.append(.type(mask), "type")
+                node.append(.type(mask), "type", text: mask.names.joined(separator: " or "))
             }
-            if let c = obj["const"] { node.append(.const(c), "const") }
+            if let c = obj["const"] { node.append(.const(c), "const", text: JSONWriter.string(c)) }
             if let e = obj["enum"] {
                 guard case .array(let values) = e else { throw invalid(loc, "enum", "must be an array") }
-                node.append(.enumeration(values), "enum")
+                node.append(.enumeration(values), "enum", text: JSONWriter.string(e))
             }
             if let n = try number(obj, "minimum", loc) { node.append(.minimum(n), "minimum") }
             if let n = try number(obj, "maximum", loc) { node.append(.maximum(n), "maximum") }

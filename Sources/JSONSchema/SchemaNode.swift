@@ -6,16 +6,19 @@
 /// hold them unowned so that the graph frees with it.
 final class SchemaNode: @unchecked Sendable {
     /// The `false` schema, or a schema whose vocabulary makes it reject everything.
-    var alwaysFalse = false
+    // Written only while compiling; `@exclusivity(unchecked)` spares the evaluator a runtime
+    // exclusivity check on every read.
+    @exclusivity(unchecked) var alwaysFalse = false
     /// No operations: every value is valid.
-    var isTrivial: Bool { ops.isEmpty && !alwaysFalse }
-    var ops: [SchemaOp] = []
-    /// For each op, its keyword (for error locations).
-    var opKeywords: [String] = []
+    @exclusivity(unchecked) var isTrivial = true
+    @exclusivity(unchecked) var ops: [SchemaOp] = []
+    /// For each op, its keyword (for error locations) and a prepared text for its messages.
+    @exclusivity(unchecked) var opKeywords: [String] = []
+    @exclusivity(unchecked) var opTexts: [String] = []
     /// This node has `unevaluatedProperties`/`unevaluatedItems`, so it tracks what its keywords evaluated.
-    var tracksEvaluation = false
+    @exclusivity(unchecked) var tracksEvaluation = false
     /// The schema resource this node belongs to (for `$dynamicRef`'s dynamic scope).
-    unowned(unsafe) var resource: SchemaResource
+    @exclusivity(unchecked) unowned(unsafe) var resource: SchemaResource
     /// JSON Pointer of this subschema within its document, and the absolute URI form.
     let pointer: String
     let absoluteLocation: String
@@ -26,9 +29,16 @@ final class SchemaNode: @unchecked Sendable {
         self.absoluteLocation = absoluteLocation
     }
 
-    func append(_ op: SchemaOp, _ keyword: String) {
+    func append(_ op: SchemaOp, _ keyword: String, text: String = "") {
         ops.append(op)
         opKeywords.append(keyword)
+        opTexts.append(text)
+        isTrivial = false
+    }
+
+    func setAlwaysFalse() {
+        alwaysFalse = true
+        isTrivial = false
     }
 }
 
@@ -36,13 +46,13 @@ final class SchemaNode: @unchecked Sendable {
 final class SchemaResource: @unchecked Sendable {
     let uri: String
     /// `$dynamicAnchor` names declared in this resource.
-    var dynamicAnchors: [String: SchemaNode] = [:]
+    @exclusivity(unchecked) var dynamicAnchors: [String: SchemaNode] = [:]
     init(uri: String) { self.uri = uri }
 }
 
 /// A `$ref`/`$dynamicRef` target, filled in once the target is compiled (it may be an ancestor).
 final class RefTarget: @unchecked Sendable {
-    unowned(unsafe) var node: SchemaNode
+    @exclusivity(unchecked) unowned(unsafe) var node: SchemaNode
     /// For a `$dynamicRef` whose initial target has a `$dynamicAnchor`: the anchor name to look up
     /// in the dynamic scope.
     let dynamicName: String?
@@ -140,15 +150,15 @@ enum SchemaNumber: Sendable {
 /// The combined plan for `properties`, `patternProperties`, `additionalProperties` and the
 /// `required` names that `properties` also declares: one pass over the instance's members.
 final class ObjectPlan: @unchecked Sendable {
-    var names: [String] = []
-    var nodes: [SchemaNode] = []
-    var lookup: [String: Int] = [:]
-    var patterns: [(regex: ECMARegex, node: SchemaNode, source: String)] = []
-    var additional: SchemaNode? = nil
-    var hasProperties = false
+    @exclusivity(unchecked) var names: [String] = []
+    @exclusivity(unchecked) var nodes: [SchemaNode] = []
+    @exclusivity(unchecked) var lookup: [String: Int] = [:]
+    @exclusivity(unchecked) var patterns: [(regex: ECMARegex, node: SchemaNode, source: String)] = []
+    @exclusivity(unchecked) var additional: SchemaNode? = nil
+    @exclusivity(unchecked) var hasProperties = false
     /// Indices into `names` that `required` lists.
-    var requiredIndices: [Int] = []
-    var hasRequired = false
+    @exclusivity(unchecked) var requiredIndices: [Int] = []
+    @exclusivity(unchecked) var hasRequired = false
 }
 
 /// One keyword's work.

@@ -106,7 +106,8 @@ struct URIReference: Equatable, Sendable {
 /// JSON Pointer (RFC 6901) helpers.
 enum JSONPointer {
     static func escape(_ token: String) -> String {
-        guard token.contains("~") || token.contains("/") else { return token }
+        // A byte scan: `String.contains` would walk Characters (grapheme breaking) on every error.
+        guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
         return token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }
 

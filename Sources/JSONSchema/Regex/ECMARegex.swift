@@ -7,7 +7,7 @@
 /// Supported: literals and escapes, `.`, classes with ranges, `\d\w\s\D\W\S`, `\p{gc}`/`\P{gc}`,
 /// `^ $ \b \B`, groups (capturing, named, `(?:)`), alternation, greedy and lazy quantifiers
 /// (`* + ? {n} {n,} {n,m}`), lookahead, lookbehind, backreferences. Not supported: flags, `\p{Script=..}`.
-public struct ECMARegex: Sendable {
+public final class ECMARegex: Sendable {
     public let source: String
     let program: RegexProgram
 
@@ -50,11 +50,22 @@ public struct ECMARegex: Sendable {
         if let literal = program.literal {
             return text.utf8.count >= literal.count && containsBytes(text, literal) ? .match : .noMatch
         }
-        let n = text.utf8.count
-        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(n, 1)) { buf in
+        let program = self.program
+        let maxSteps = limits.maxSteps
+        // ASCII text (the common case) is matched on its UTF-8 bytes in place; other text is
+        // decoded to code points in a stack buffer first.
+        let ascii: ECMARegex.Outcome? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            guard high < 0x80 else { return nil }
+            var vm = RegexVM(program: program, input: bytes, maxSteps: maxSteps)
+            return vm.search()
+        } ?? nil
+        if let ascii { return ascii }
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(text.utf8.count, 1)) { buf in
             var count = 0
             for u in text.unicodeScalars { buf[count] = u.value; count += 1 }
-            var vm = RegexVM(program: program, input: UnsafeBufferPointer(rebasing: buf[0..<count]), maxSteps: limits.maxSteps)
+            var vm = RegexVM(program: program, input: UnsafeBufferPointer(rebasing: buf[0..<count]), maxSteps: maxSteps)
             return vm.search()
         }
     }
@@ -64,7 +75,7 @@ public struct ECMARegex: Sendable {
     private func containsBytes(_ text: String, _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
         var text = text
-        return text.withUTF8 { hay in
+        return text.withUTF8 { (hay: UnsafeBufferPointer<UInt8>) -> Bool in
             let n = hay.count, m = needle.count
             if m > n { return false }
             var i = 0
@@ -102,6 +113,8 @@ enum RegexInst {
 struct RegexProgram: Sendable {
     var insts: [RegexInst] = []
     var sets: [CharSet] = []
+    /// ASCII membership of each set, two words per set (kept apart so the hot loop touches no arrays of structs).
+    var asciiMaps: [UInt64] = []
     /// Sub-programs of lookarounds.
     var subprograms: [RegexProgram] = []
     var slotCount = 2
@@ -122,6 +135,7 @@ enum RegexCompiler {
         if case .sequence(let items) = node, case .lineStart? = items.first { c.prog.anchoredAtStart = true }
         if case .lineStart = node { c.prog.anchoredAtStart = true }
         c.prog.literal = literalBytes(node)
+        c.finishMaps()
         return c.prog
     }
 
@@ -149,6 +163,13 @@ enum RegexCompiler {
         var total = 0
 
         init(slotBase: Int, maxSize: Int) { nextSlot = slotBase; self.maxSize = maxSize }
+
+        mutating func finishMaps() {
+            prog.asciiMaps = prog.sets.flatMap { [$0.asciiLow, $0.asciiHigh] }
+            for k in prog.subprograms.indices {
+                prog.subprograms[k].asciiMaps = prog.subprograms[k].sets.flatMap { [$0.asciiLow, $0.asciiHigh] }
+            }
+        }
 
         mutating func append(_ i: RegexInst) -> Int { prog.insts.append(i); return prog.insts.count - 1 }
 

@@ -1,25 +1,31 @@
 /// Runs a `RegexProgram` over code points with an explicit backtracking stack and a step budget.
-struct RegexVM {
+/// The stack and capture slots are allocated once per search and reused for every start position.
+/// Generic over the code unit so that ASCII text runs on its UTF-8 bytes without a copy.
+struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
     let program: RegexProgram
-    let input: UnsafeBufferPointer<UInt32>
+    let input: UnsafeBufferPointer<Unit>
     var steps = 0
     let maxSteps: Int
     var slots: [Int]
+    /// Pairs (pc, sp) to resume, or (-1 - slot, old value) to restore a slot.
+    var stack: [Int] = []
     var exhausted = false
 
-    init(program: RegexProgram, input: UnsafeBufferPointer<UInt32>, maxSteps: Int) {
+    init(program: RegexProgram, input: UnsafeBufferPointer<Unit>, maxSteps: Int) {
         self.program = program
         self.input = input
         self.maxSteps = maxSteps
         slots = Array(repeating: -1, count: program.slotCount)
+        stack.reserveCapacity(64)
     }
 
     mutating func search() -> ECMARegex.Outcome {
         let lastStart = program.anchoredAtStart ? 0 : input.count
         var start = 0
+        let prog = program
         while start <= lastStart {
             for k in slots.indices { slots[k] = -1 }
-            if run(program, from: start, mustEndAt: nil) != nil { return .match }
+            if run(prog, from: start, mustEndAt: nil) != nil { return .match }
             if exhausted { return .tooComplex }
             start += 1
         }
@@ -28,11 +34,19 @@ struct RegexVM {
 
     /// Returns the end position of a match starting at `from`, or nil.
     mutating func run(_ prog: RegexProgram, from: Int, mustEndAt: Int?) -> Int? {
-        // Stack entries: (pc, sp) to resume, or (-1 - slot, old value) to restore a slot.
-        var stack: [(Int, Int)] = []
+        prog.insts.withUnsafeBufferPointer { insts in
+            prog.asciiMaps.withUnsafeBufferPointer { maps in
+                runLoop(prog, insts, maps, from: from, mustEndAt: mustEndAt)
+            }
+        }
+    }
+
+    private mutating func runLoop(_ prog: RegexProgram, _ insts: UnsafeBufferPointer<RegexInst>, _ maps: UnsafeBufferPointer<UInt64>,
+                                  from: Int, mustEndAt: Int?) -> Int? {
+        let base = stack.count
+        defer { stack.removeSubrange(base...) }
         var pc = 0
         var sp = from
-        let insts = prog.insts
         let n = input.count
         while true {
             var failed = false
@@ -40,18 +54,25 @@ struct RegexVM {
             if steps > maxSteps { exhausted = true; return nil }
             switch insts[pc] {
             case .char(let c):
-                if sp < n && input[sp] == c { sp += 1; pc += 1 } else { failed = true }
+                if sp < n && UInt32(input[sp]) == c { sp += 1; pc += 1 } else { failed = true }
             case .any:
-                if sp < n, !RegexVM.isLineTerminator(input[sp]) { sp += 1; pc += 1 } else { failed = true }
+                if sp < n, !isLineTerminator(UInt32(input[sp])) { sp += 1; pc += 1 } else { failed = true }
             case .set(let k):
-                if sp < n && prog.sets[k].contains(input[sp]) { sp += 1; pc += 1 } else { failed = true }
+                if sp < n {
+                    let c = UInt32(input[sp])
+                    let hit: Bool
+                    if c < 64 { hit = maps[2 * k] & (1 << UInt64(c)) != 0 }
+                    else if c < 128 { hit = maps[2 * k + 1] & (1 << UInt64(c - 64)) != 0 }
+                    else { hit = prog.sets[k].slowContains(c) }
+                    if hit { sp += 1; pc += 1 } else { failed = true }
+                } else { failed = true }
             case .split(let a, let b):
-                stack.append((b, sp))
+                stack.append(b); stack.append(sp)
                 pc = a
             case .jump(let a):
                 pc = a
             case .save(let slot):
-                stack.append((-1 - slot, slots[slot]))
+                stack.append(-1 - slot); stack.append(slots[slot])
                 slots[slot] = sp
                 pc += 1
             case .progress(let slot):
@@ -61,8 +82,8 @@ struct RegexVM {
             case .lineEnd:
                 if sp == n { pc += 1 } else { failed = true }
             case .wordBoundary, .notWordBoundary:
-                let before = sp > 0 && CharSet.isWordChar(input[sp - 1])
-                let after = sp < n && CharSet.isWordChar(input[sp])
+                let before = sp > 0 && CharSet.isWordChar(UInt32(input[sp - 1]))
+                let after = sp < n && CharSet.isWordChar(UInt32(input[sp]))
                 var ok = before != after
                 if case .notWordBoundary = insts[pc] { ok = !ok }
                 if ok { pc += 1 } else { failed = true }
@@ -70,9 +91,10 @@ struct RegexVM {
                 let s0 = slots[2 * k], s1 = slots[2 * k + 1]
                 if s0 < 0 || s1 < 0 { pc += 1; break } // an unset group matches empty
                 let len = s1 - s0
-                if sp + len <= n && (0..<len).allSatisfy({ input[s0 + $0] == input[sp + $0] }) {
-                    sp += len; pc += 1
-                } else { failed = true }
+                var same = sp + len <= n
+                var j = 0
+                while same && j < len { same = input[s0 + j] == input[sp + j]; j += 1 }
+                if same { sp += len; pc += 1 } else { failed = true }
             case .look(let k, let ahead, let negated):
                 let sub = prog.subprograms[k]
                 var found: Bool
@@ -95,14 +117,16 @@ struct RegexVM {
             if failed {
                 // Backtrack: restore slots until a resume point.
                 while true {
-                    guard let (p, v) = stack.popLast() else { return nil }
+                    if stack.count == base { return nil }
+                    let v = stack.removeLast(), p = stack.removeLast()
                     if p < 0 { slots[-1 - p] = v } else { pc = p; sp = v; break }
                 }
             }
         }
     }
 
-    static func isLineTerminator(_ c: UInt32) -> Bool {
-        c == 0x0A || c == 0x0D || c == 0x2028 || c == 0x2029
-    }
+}
+
+@inline(__always) func isLineTerminator(_ c: UInt32) -> Bool {
+    c == 0x0A || c == 0x0D || c == 0x2028 || c == 0x2029
 }
