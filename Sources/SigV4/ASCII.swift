@@ -3,7 +3,6 @@ enum ASCII {
     static let newline: UInt8 = 0x0A
     static let carriageReturn: UInt8 = 0x0D
     static let space: UInt8 = 0x20
-    static let tab: UInt8 = 0x09
     static let slash: UInt8 = 0x2F
     static let dot: UInt8 = 0x2E
     static let colon: UInt8 = 0x3A

@@ -15,6 +15,14 @@ public struct SignableRequest: Sendable, Hashable {
         self.headers = headers
     }
 
+    /// From path bytes already encoded for the wire, such as `S3ObjectAddress.path`.
+    public init(method: String, encodedPath: [UInt8], query: [QueryParameter] = [], headers: [HTTPHeader] = []) {
+        self.method = method
+        self.path = encodedPath
+        self.query = query
+        self.headers = headers
+    }
+
     /// From a request target `path?query` as it appears on the request line.
     public init(method: String, target: String, headers: [HTTPHeader] = []) throws(SigV4Error) {
         let bytes = Array(target.utf8)

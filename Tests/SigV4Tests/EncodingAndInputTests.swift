@@ -122,4 +122,31 @@ final class EncodingAndInputTests: XCTestCase {
             XCTAssertNoThrow(try verifier.verifyPresignedURL(url, method: "GET", now: date), key.debugDescription)
         }
     }
+
+    /// The presigner's byte-buffer path and the general `SigV4Signer.presign` give the same URL.
+    func testPresignerAgreesWithTheGeneralSigner() throws {
+        var rng = SystemRandomNumberGenerator()
+        let chars = Array("ab Z09-_.~+=@[]%/!*&?#éሴ😀")
+        for i in 0..<500 {
+            let token: String? = i % 3 == 0 ? "tok+/=\(i)" : nil
+            let credentials = Credentials(accessKeyId: "AKID\(i % 7)", secretAccessKey: "secret/\(i % 5)", sessionToken: token)
+            let style: S3AddressingStyle = i % 2 == 0 ? .virtualHosted : .path
+            let endpoint = i % 4 == 0 ? try S3Endpoint(scheme: "http", host: "localhost", port: 9000) : nil
+            let region = ["us-east-1", "eu-west-1", "ap-south-1"][i % 3]
+            let presigner = try S3Presigner(credentials: credentials, region: region, endpoint: endpoint, style: style)
+            let key = String((0..<Int.random(in: 1...20, using: &rng)).map { _ in chars.randomElement(using: &rng) ?? "a" })
+            let query = i % 5 == 0 ? [QueryParameter("versionId", "v \(i)"), QueryParameter("Z-first", "")] : []
+            let headers = i % 6 == 0 ? [HTTPHeader("Content-Type", "text/plain"), HTTPHeader("X-Amz-Meta-A", " x  y ")] : []
+            let date = try AmzDate(secondsSinceEpoch: Int64.random(in: 0...4_102_444_799, using: &rng))
+            let expires = Int.random(in: 1...604_800, using: &rng)
+            let fast = try presigner.presignedURL(method: "PUT", bucket: "bucket-\(i % 9)x", key: key, expires: expires, at: date,
+                                                  query: query, headers: headers)
+            let address = try S3ObjectAddress(bucket: "bucket-\(i % 9)x", key: key, endpoint: presigner.endpoint, style: style)
+            let request = SignableRequest(method: "PUT", encodedPath: address.path, query: query,
+                                          headers: [HTTPHeader("Host", address.host)] + headers)
+            let general = try presigner.signer.presign(request, expires: expires, payload: .unsigned, at: date)
+            let expected = "\(presigner.endpoint.scheme)://\(address.host)\(String(decoding: address.path, as: UTF8.self))?\(general.queryString)"
+            XCTAssertEqual(fast, expected, "case \(i)")
+        }
+    }
 }
