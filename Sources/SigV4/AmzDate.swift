@@ -58,6 +58,10 @@ public struct AmzDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         try self.init(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second))
     }
 
+    public init(parsing text: String) throws(SigV4Error) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
     /// The `YYYYMMDD` prefix used in the credential scope.
     public var dateStamp: ArraySlice<UInt8> { bytes[0..<8] }
     /// Days since the epoch: the signing key changes when this does.

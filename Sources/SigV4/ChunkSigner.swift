@@ -69,6 +69,16 @@ public struct ChunkSigner: Sendable {
         "\(String(max(0, size), radix: 16));chunk-signature=\(signature)\r\n"
     }
 
+    /// The `Content-Length` of an aws-chunked body (without trailers) carrying `decodedLength`
+    /// bytes in chunks of `chunkSize` (the last one shorter), plus the final empty chunk.
+    public static func encodedContentLength(decodedLength: Int, chunkSize: Int) -> Int {
+        guard decodedLength >= 0, chunkSize > 0 else { return 0 }
+        // "<hex size>;chunk-signature=<64 hex>\r\n<data>\r\n"
+        func framed(_ size: Int) -> Int { String(size, radix: 16).utf8.count + 17 + 64 + 2 + size + 2 }
+        let full = decodedLength / chunkSize, rest = decodedLength % chunkSize
+        return full * framed(chunkSize) + (rest > 0 ? framed(rest) : 0) + framed(0)
+    }
+
     private func appendCommon(to sts: inout [UInt8]) {
         sts.append(contentsOf: date.bytes)
         sts.append(ASCII.newline)

@@ -100,6 +100,14 @@ final class S3DocsExamplesTests: XCTestCase {
                 let verified = try verifier.verifyAuthorization(method: request.method, target: String(decoding: request.path, as: UTF8.self),
                                                                 headers: headers, payload: nil, now: shared.date)
                 var receiver = try verifier.chunkVerifier(for: verified)
+                // The documented Content-Length is the framing of the documented chunk sizes.
+                let sizes = (example["chunks"] as? [[String: Any]] ?? []).compactMap { $0["size"] as? Int }
+                if let length = request.headers.first(where: { $0.name == "content-length" }).flatMap({ Int($0.value) }),
+                   let decoded = request.headers.first(where: { $0.name == "x-amz-decoded-content-length" }).flatMap({ Int($0.value) }),
+                   let chunkSize = sizes.first {
+                    ok = check(String(ChunkSigner.encodedContentLength(decodedLength: decoded, chunkSize: chunkSize)),
+                               String(length), "\(name) aws-chunked content length") && ok
+                }
                 for chunk in example["chunks"] as? [[String: Any]] ?? [] {
                     guard let size = chunk["size"] as? Int, let expected = chunk["signature"] as? String,
                           let description = chunk["data"] as? String,
