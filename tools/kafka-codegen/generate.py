@@ -26,6 +26,9 @@ APIS = [
     "JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "OffsetFetch",
     "CreateTopics", "DeleteTopics", "InitProducerId", "SaslHandshake", "SaslAuthenticate",
     "DescribeConfigs", "ListGroups", "DescribeGroups",
+    # transactions, leader-epoch fencing and a little more admin
+    "AddPartitionsToTxn", "AddOffsetsToTxn", "EndTxn", "TxnOffsetCommit", "OffsetForLeaderEpoch",
+    "DeleteGroups", "OffsetDelete", "CreatePartitions", "DeleteRecords", "DescribeCluster",
 ]
 OTHERS = ["RequestHeader", "ResponseHeader", "ConsumerProtocolSubscription", "ConsumerProtocolAssignment"]
 
