@@ -16,7 +16,6 @@ public struct SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
 
         // Requests that cannot be parsed far enough to verify.
         case malformedURL
-        case malformedQuery
         case malformedAuthorization
         case missingParameter
         case duplicateParameter
