@@ -71,8 +71,9 @@ public struct ChunkSigner: Sendable {
 
     /// The `Content-Length` of an aws-chunked body (without trailers) carrying `decodedLength`
     /// bytes in chunks of `chunkSize` (the last one shorter), plus the final empty chunk.
-    public static func encodedContentLength(decodedLength: Int, chunkSize: Int) -> Int {
-        guard decodedLength >= 0, chunkSize > 0 else { return 0 }
+    /// Nil for a negative length, a chunk size below 1, or sizes past 2^50 / 2^40 (S3 objects end at 5 TiB).
+    public static func encodedContentLength(decodedLength: Int, chunkSize: Int) -> Int? {
+        guard decodedLength >= 0, decodedLength <= 1 << 50, chunkSize > 0, chunkSize <= 1 << 40 else { return nil }
         // "<hex size>;chunk-signature=<64 hex>\r\n<data>\r\n"
         func framed(_ size: Int) -> Int { String(size, radix: 16).utf8.count + 17 + 64 + 2 + size + 2 }
         let full = decodedLength / chunkSize, rest = decodedLength % chunkSize

@@ -96,11 +96,12 @@ public struct SigV4Verifier: Sendable {
               let expires = Int(ASCII.string(expiresText)), expires >= 1 else {
             throw SigV4Error(.malformedExpires, "X-Amz-Expires must be a positive number of seconds")
         }
+        let skew = boundedSkew
         guard expires <= maximumExpiry else {
             throw SigV4Error(.lifetimeTooLong, "X-Amz-Expires=\(expires) exceeds the \(maximumExpiry)-second maximum")
         }
-        if date.secondsSinceEpoch > now.secondsSinceEpoch + clockSkew {
-            throw SigV4Error(.notYetValid, "request is dated \(date), ahead of \(now) by more than \(clockSkew)s")
+        if date.secondsSinceEpoch > now.secondsSinceEpoch + skew {
+            throw SigV4Error(.notYetValid, "request is dated \(date), ahead of \(now) by more than \(skew)s")
         }
         if now.secondsSinceEpoch > date.secondsSinceEpoch + Int64(expires) {
             throw SigV4Error(.expired, "request signed at \(date) for \(expires)s expired before \(now)")
@@ -143,11 +144,12 @@ public struct SigV4Verifier: Sendable {
         }
         let date = try AmzDate(parsing: Array(dateText.utf8))
         try checkScope(claim, date: date)
-        if date.secondsSinceEpoch > now.secondsSinceEpoch + clockSkew {
-            throw SigV4Error(.notYetValid, "request is dated \(date), ahead of \(now) by more than \(clockSkew)s")
+        let skew = boundedSkew
+        if date.secondsSinceEpoch > now.secondsSinceEpoch + skew {
+            throw SigV4Error(.notYetValid, "request is dated \(date), ahead of \(now) by more than \(skew)s")
         }
-        if now.secondsSinceEpoch > date.secondsSinceEpoch + clockSkew {
-            throw SigV4Error(.expired, "request dated \(date) is older than \(clockSkew)s at \(now)")
+        if now.secondsSinceEpoch > date.secondsSinceEpoch + skew {
+            throw SigV4Error(.expired, "request dated \(date) is older than \(skew)s at \(now)")
         }
         let payloadHash: String
         if let payload {
@@ -164,6 +166,9 @@ public struct SigV4Verifier: Sendable {
     }
 
     // MARK: Shared checks
+
+    /// The configured skew within 0 ... 1 year, so date arithmetic cannot overflow.
+    private var boundedSkew: Int64 { min(max(clockSkew, 0), 31_536_000) }
 
     private func splitTarget(_ target: String) throws(SigV4Error) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
         let bytes = Array(target.utf8)
