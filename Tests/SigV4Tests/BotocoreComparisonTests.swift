@@ -12,19 +12,29 @@ import XCTest
 final class BotocoreComparisonTests: XCTestCase {
     func testPresignedURLsEqualBotocore() throws {
         let script = try Fixtures.url("tools/sigv4/botocore_presign.py")
-        let check = try run(["python3", "-c", "import botocore; print(botocore.__version__)"])
-        guard check.status == 0 else {
-            XCTFail("python3 with botocore is required for this comparison (pip install botocore): \(check.stderr)")
+        // python3 on PATH, else the project venv that tools/bench sigv4 sets up.
+        var python: String?
+        var complaints: [String] = []
+        for candidate in ["python3", try Fixtures.url(".venv/bin/python3").path] {
+            let check = try run([candidate, "-c", "import botocore; print(botocore.__version__)"])
+            if check.status == 0 {
+                python = candidate
+                print("botocore \(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) via \(candidate)")
+                break
+            }
+            complaints.append("\(candidate): \(check.stderr.split(separator: "\n").last ?? "exit \(check.status)")")
+        }
+        guard let python else {
+            XCTFail("python3 with botocore is required for this comparison (pip install botocore): \(complaints.joined(separator: "; "))")
             return
         }
-        print("botocore \(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
 
-        let generated = try run(["python3", script.path, "generate", "--seed", "20260829", "--count", "1000"])
+        let generated = try run([python, script.path, "generate", "--seed", "20260829", "--count", "1000"])
         guard generated.status == 0, let cases = try JSONSerialization.jsonObject(with: Data(generated.stdout.utf8)) as? [[String: Any]] else {
             XCTFail("case generation failed: \(generated.stderr)")
             return
         }
-        let presigned = try run(["python3", script.path, "presign"], stdin: Data(generated.stdout.utf8))
+        let presigned = try run([python, script.path, "presign"], stdin: Data(generated.stdout.utf8))
         guard presigned.status == 0, let answers = try JSONSerialization.jsonObject(with: Data(presigned.stdout.utf8)) as? [[String: Any]] else {
             XCTFail("botocore presign failed: \(presigned.stderr)")
             return
