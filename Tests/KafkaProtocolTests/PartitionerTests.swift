@@ -36,6 +36,7 @@ final class PartitionerTests: XCTestCase {
     func testToPositiveIsNotAbs() {
         XCTAssertEqual(KafkaPartitioner.toPositive(Int32.min), 0)
         XCTAssertEqual(KafkaPartitioner.toPositive(-1), Int32.max)
+        XCTAssertNil(KafkaPartitioner.partition(forKey: [1], partitionCount: 0))
     }
 }
 

@@ -1,6 +1,8 @@
 /// The error codes a Kafka broker puts in responses, with whether retrying the same request
 /// can succeed. Names, codes and retriable flags follow the error table of the Kafka protocol
-/// guide (kafka.apache.org/protocol, "Error Codes"), itself generated from Kafka's `Errors` enum.
+/// guide (kafka.apache.org/protocol, "Error Codes"), which Kafka generates from its `Errors` enum:
+/// an error is retriable when its Java exception is a `RetriableException`. Codes 109-133
+/// (Kafka 3.6-4.1) were classified the same way from their exception classes.
 ///
 /// Use `KafkaErrorCode(code:)` on a field of a decoded response; a code newer than this table
 /// gives nil and should be treated as not retriable.
@@ -316,7 +318,8 @@ public enum KafkaErrorCode: Int16, Sendable, CaseIterable, CustomStringConvertib
              .inconsistentTopicId,
              .fetchSessionTopicIdError,
              .shareSessionNotFound,
-             .invalidShareSessionEpoch:
+             .invalidShareSessionEpoch,
+             .shareSessionLimitReached:
             return true
         default:
             return false

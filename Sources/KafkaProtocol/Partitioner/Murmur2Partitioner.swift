@@ -41,9 +41,10 @@ public enum KafkaPartitioner {
     /// Kafka's `Utils.toPositive`: clears the sign bit (not `abs`, which fails for Int32.min).
     public static func toPositive(_ value: Int32) -> Int32 { value & 0x7fff_ffff }
 
-    /// The partition for a keyed record among `partitionCount` partitions (must be > 0).
-    public static func partition<C: Collection>(forKey key: C, partitionCount: Int) -> Int where C.Element == UInt8 {
-        precondition(partitionCount > 0, "a topic has at least one partition")
+    /// The partition for a keyed record among `partitionCount` partitions, or nil when there
+    /// are none (metadata comes from the broker, so a count of 0 is possible input).
+    public static func partition<C: Collection>(forKey key: C, partitionCount: Int) -> Int? where C.Element == UInt8 {
+        guard partitionCount > 0 else { return nil }
         return Int(toPositive(murmur2(key))) % partitionCount
     }
 }
