@@ -32,10 +32,11 @@ public struct S3Endpoint: Sendable, Hashable {
         try S3Endpoint(host: region == "us-east-1" ? "s3.amazonaws.com" : "s3.\(region).amazonaws.com")
     }
 
-    /// `host` or `host:port`; a scheme's default port is left out, as HTTP clients send `Host`.
-    func authority(host h: String) -> String {
-        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return h }
-        return "\(h):\(port)"
+    /// `:port` after the host in `Host`, or nothing for the scheme's default port (as HTTP
+    /// clients send it).
+    var portSuffix: String {
+        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return "" }
+        return ":\(port)"
     }
 }
 
@@ -57,28 +58,41 @@ public struct S3ObjectAddress: Sendable, Hashable {
     public static let maximumKeyLength = 1024
 
     public init(bucket: String, key: String, endpoint: S3Endpoint, style: S3AddressingStyle) throws(SigV4Error) {
-        guard !key.isEmpty, key.utf8.count <= Self.maximumKeyLength else {
-            throw SigV4Error(.invalidObjectKey, "object key must be 1...\(Self.maximumKeyLength) UTF-8 bytes, got \(key.utf8.count)")
+        let (host, path) = try Self.bytes(bucket: bucket, key: key, endpoint: endpoint, style: style)
+        self.host = ASCII.string(host)
+        self.path = path
+    }
+
+    /// Host and path as bytes, the form the presigner writes into its buffers.
+    static func bytes(bucket: String, key: String, endpoint: S3Endpoint,
+                      style: S3AddressingStyle) throws(SigV4Error) -> (host: [UInt8], path: [UInt8]) {
+        guard !key.isEmpty, key.utf8.count <= maximumKeyLength else {
+            throw SigV4Error(.invalidObjectKey, "object key must be 1...\(maximumKeyLength) UTF-8 bytes, got \(key.utf8.count)")
         }
+        var host: [UInt8] = []
+        host.reserveCapacity(bucket.utf8.count + endpoint.host.utf8.count + 8)
         var path: [UInt8] = []
         path.reserveCapacity(bucket.utf8.count + key.utf8.count * 3 + 2)
         path.append(ASCII.slash)
         switch style {
         case .virtualHosted:
-            try Self.validateVirtualHostedBucket(bucket, scheme: endpoint.scheme)
-            host = endpoint.authority(host: "\(bucket).\(endpoint.host)")
+            try validateVirtualHostedBucket(bucket, scheme: endpoint.scheme)
+            host.append(utf8: bucket)
+            host.append(ASCII.dot)
+            host.append(utf8: endpoint.host)
         case .path:
             guard !bucket.isEmpty, bucket.utf8.count <= 255 else {
                 throw SigV4Error(.invalidBucketName, "bucket name must be 1...255 bytes")
             }
-            host = endpoint.authority(host: endpoint.host)
+            host.append(utf8: endpoint.host)
             URIEncoding.append(bucket.utf8, keepSlash: false, to: &path)
             path.append(ASCII.slash)
         }
+        host.append(utf8: endpoint.portSuffix)
         // Keys keep their `/` (S3 "folders"), everything else outside the unreserved set is
         // escaped byte by byte from UTF-8. Nothing here can fail, whatever the key holds.
         URIEncoding.append(key.utf8, keepSlash: true, to: &path)
-        self.path = path
+        return (host, path)
     }
 
     /// A bucket becomes a DNS label: 3-63 lowercase letters, digits and hyphens, starting and

@@ -15,7 +15,8 @@ public struct S3Presigner: Sendable {
     public let signer: SigV4Signer
     public let endpoint: S3Endpoint
     public let style: S3AddressingStyle
-    private let constants: Constants
+    /// The session token, encoded once.
+    private let encodedToken: [UInt8]?
     private let today: DayCache
 
     public init(credentials: Credentials, region: String, endpoint: S3Endpoint? = nil,
@@ -23,7 +24,7 @@ public struct S3Presigner: Sendable {
         self.signer = try SigV4Signer(credentials: credentials, region: region, service: "s3", rules: .s3, keyCache: keyCache)
         if let endpoint { self.endpoint = endpoint } else { self.endpoint = try S3Endpoint.aws(region: region) }
         self.style = style
-        self.constants = Constants(credentials: credentials, endpoint: self.endpoint)
+        self.encodedToken = credentials.sessionToken.map { URIEncoding.encode($0.utf8, keepSlash: false) }
         self.today = DayCache()
     }
 
@@ -46,9 +47,6 @@ public struct S3Presigner: Sendable {
         guard expires >= 1, expires <= SigV4Signer.maximumExpiry else {
             throw SigV4Error(.invalidExpiry, "X-Amz-Expires must be 1...\(SigV4Signer.maximumExpiry) seconds, got \(expires)")
         }
-        guard !key.isEmpty, key.utf8.count <= S3ObjectAddress.maximumKeyLength else {
-            throw SigV4Error(.invalidObjectKey, "object key must be 1...\(S3ObjectAddress.maximumKeyLength) UTF-8 bytes, got \(key.utf8.count)")
-        }
         if let clash = query.first(where: { SigV4Signer.authParameterNames.contains($0.name) }) {
             throw SigV4Error(.duplicateParameter, "the request already has the signing parameter \(ASCII.string(clash.name))")
         }
@@ -58,36 +56,13 @@ public struct S3Presigner: Sendable {
         }
         for h in extraHeaders { try h.validateForSigning() }
 
-        // Host and path.
-        var host: [UInt8] = []
-        host.reserveCapacity(bucket.utf8.count + constants.endpointHost.count + 8)
-        var path: [UInt8] = []
-        path.reserveCapacity(bucket.utf8.count + key.utf8.count * 3 + 2)
-        path.append(ASCII.slash)
-        switch style {
-        case .virtualHosted:
-            try S3ObjectAddress.validateVirtualHostedBucket(bucket, scheme: endpoint.scheme)
-            host.append(utf8: bucket)
-            host.append(ASCII.dot)
-            host.append(contentsOf: constants.endpointHost)
-        case .path:
-            guard !bucket.isEmpty, bucket.utf8.count <= 255 else {
-                throw SigV4Error(.invalidBucketName, "bucket name must be 1...255 bytes")
-            }
-            host.append(contentsOf: constants.endpointHost)
-            URIEncoding.append(bucket.utf8, keepSlash: false, to: &path)
-            path.append(ASCII.slash)
-        }
-        host.append(contentsOf: constants.portSuffix)
-        URIEncoding.append(key.utf8, keepSlash: true, to: &path)
+        let (host, path) = try S3ObjectAddress.bytes(bucket: bucket, key: key, endpoint: endpoint, style: style)
 
         // Signed headers: host alone, or host with the caller's headers in canonical form.
-        var canonicalHeaders: [UInt8]
-        var signedHeaders: [UInt8]
+        let canonicalHeaders: [UInt8]
+        let signedHeaders: [UInt8]
         if extraHeaders.isEmpty {
-            canonicalHeaders = Array("host:".utf8)
-            canonicalHeaders.append(contentsOf: host)
-            canonicalHeaders.append(ASCII.newline)
+            canonicalHeaders = Array("host:".utf8) + host + [ASCII.newline]
             signedHeaders = Array("host".utf8)
         } else {
             let all = CanonicalHeaders([HTTPHeader("host", ASCII.string(host))] + extraHeaders)
@@ -97,11 +72,11 @@ public struct S3Presigner: Sendable {
 
         let day = today.state(for: date, signer: signer)
         let auth = AuthParameters(encodedCredential: day.encodedCredential, date: date.bytes, expires: expires,
-                                  encodedToken: constants.encodedToken, signedHeaders: signedHeaders)
+                                  encodedToken: encodedToken, signedHeaders: signedHeaders)
 
         // The canonical request.
         var canonical: [UInt8] = []
-        canonical.reserveCapacity(path.count + canonicalHeaders.count + 400 + (constants.encodedToken?.count ?? 0))
+        canonical.reserveCapacity(path.count + canonicalHeaders.count + 400 + (encodedToken?.count ?? 0))
         canonical.append(utf8: method)
         canonical.append(ASCII.newline)
         canonical.append(contentsOf: path)
@@ -140,7 +115,8 @@ public struct S3Presigner: Sendable {
         // The URL: operation parameters first in the caller's order, then botocore's order.
         var url: [UInt8] = []
         url.reserveCapacity(canonical.count + host.count + 120)
-        url.append(contentsOf: constants.schemePrefix)
+        url.append(utf8: endpoint.scheme)
+        url.append(ascii: "://")
         url.append(contentsOf: host)
         url.append(contentsOf: path)
         url.append(ASCII.question)
@@ -205,21 +181,6 @@ public struct S3Presigner: Sendable {
         }
     }
 
-    /// Bytes that depend only on the credentials and the endpoint.
-    private struct Constants: Sendable {
-        let schemePrefix: [UInt8]
-        let endpointHost: [UInt8]
-        let portSuffix: [UInt8]
-        let encodedToken: [UInt8]?
-
-        init(credentials: Credentials, endpoint: S3Endpoint) {
-            schemePrefix = Array("\(endpoint.scheme)://".utf8)
-            endpointHost = Array(endpoint.host.utf8)
-            let authority = endpoint.authority(host: "")
-            portSuffix = Array(authority.utf8)
-            encodedToken = credentials.sessionToken.map { URIEncoding.encode($0.utf8, keepSlash: false) }
-        }
-    }
 }
 
 /// The signing key and the encoded credential of the day last signed for. Days change rarely,
