@@ -31,7 +31,9 @@ enum Snappy {
         guard length <= limit - output.count else { throw KafkaProtocolError.decompressedTooLarge(limit) }
         let start = output.count
         let expectedEnd = start + length
-        output.reserveCapacity(expectedEnd)
+        // Each input byte yields at most about 22 output bytes (a 64-byte copy costs 3), so a
+        // preamble claiming more than that cannot be honest; do not reserve on its word alone.
+        output.reserveCapacity(start + min(length, (end - position) * 24 + 64))
         while position < end {
             let tag = input[position]
             position += 1
