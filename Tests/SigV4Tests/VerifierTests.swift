@@ -164,4 +164,31 @@ final class VerifierTests: XCTestCase {
         XCTAssertEqual(try check(headers + [HTTPHeader("authorization", signed.authorization)]), .duplicateParameter)
         XCTAssertEqual(try check(headers.filter { $0.name != "X-Amz-Content-SHA256" }), .missingPayloadHash)
     }
+
+    func testChunkedUploadChain() throws {
+        let signer = try SigV4Signer(credentials: Self.credentials, region: "us-east-1", service: "s3", rules: .s3)
+        let request = SignableRequest(method: "PUT", path: "/examplebucket/big.bin",
+                                      headers: [HTTPHeader("Host", "s3.amazonaws.com"), HTTPHeader("Content-Encoding", "aws-chunked"),
+                                                HTTPHeader("x-amz-decoded-content-length", "10")])
+        let seed = try signer.signHeaders(request, payload: .streaming, at: try date)
+        var sender = signer.chunkSigner(seed: seed, at: try date)
+        let chunks: [[UInt8]] = [Array("hello".utf8), Array("world".utf8), []]
+        let signatures = chunks.map { sender.signChunk($0) }
+
+        let verified = try verifier().verifyAuthorization(method: "PUT", target: "/examplebucket/big.bin",
+                                                          headers: request.headers + seed.headersToAdd, payload: nil, now: try date)
+        XCTAssertEqual(verified.payloadHash, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+        var receiver = try verifier().chunkVerifier(for: verified)
+        XCTAssertNoThrow(try receiver.verifyChunk(chunks[0], signature: signatures[0]))
+        // A changed chunk is refused, and the chain does not advance past it.
+        XCTAssertThrowsError(try receiver.verifyChunk(Array("WORLD".utf8), signature: signatures[1])) {
+            XCTAssertEqual(($0 as? SigV4Error)?.code, .signatureMismatch)
+        }
+        XCTAssertNoThrow(try receiver.verifyChunk(chunks[1], signature: signatures[1]))
+        // Chunks out of order break the chain.
+        var reordered = try verifier().chunkVerifier(for: verified)
+        XCTAssertThrowsError(try reordered.verifyChunk(chunks[1], signature: signatures[1]))
+        XCTAssertNoThrow(try receiver.verifyChunk(chunks[2], signature: signatures[2]))
+        XCTAssertEqual(ChunkSigner.chunkHeader(size: 65536, signature: "ab"), "10000;chunk-signature=ab\r\n")
+    }
 }
