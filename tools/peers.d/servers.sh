@@ -81,7 +81,8 @@ probe() {
         local deadline=$((SECONDS + timeout))
         while :; do
             running "$pid" "$start" || { log "redis: server process $pid exited before answering"; return 1; }
-            [[ $("$REDIS_CLI_BIN" -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]] && return 0
+            # redis-cli has no reply timeout of its own: a server that accepts and never answers would hang it.
+            [[ $(timeout 2 "$REDIS_CLI_BIN" -h 127.0.0.1 -p "$port" ping 2>/dev/null) == PONG ]] && return 0
             ((SECONDS < deadline)) || { log "redis: no PONG after $timeout s"; return 1; }
             sleep 0.1
         done
