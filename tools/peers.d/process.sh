@@ -42,11 +42,19 @@ group_running() {
 # stdin from /dev/null and stdout+stderr appended to LOG. Sets SPAWNED_PID to the server's own pid.
 # `( cd; exec setsid ... ) &`: the subshell is not a process-group leader (no job control in a script),
 # so setsid(1) calls setsid(2) and execs in place, and $! is the server itself, not a wrapper.
-# Our lock descriptors (8, 9) are closed so a long-lived server never holds a tools/peers lock.
+# Every descriptor above 2 is closed first: a long-lived server must not hold a tools/peers lock (8, 9) nor
+# a pipe that our caller leaked to us (a test runner or CI waiting for EOF on it would hang until `down`).
+# 255 is bash's own handle on this script, harmless to keep.
 spawn() {
     local log=$1 dir=$2
     shift 2
-    (cd "$dir" && exec setsid "$@") </dev/null >>"$log" 2>&1 8>&- 9>&- &
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            if ((fd > 2 && fd != 255)); then eval "exec $fd>&-" 2>/dev/null; fi
+        done
+        cd "$dir" && exec setsid "$@"
+    ) </dev/null >>"$log" 2>&1 &
     SPAWNED_PID=$!
 }
 
