@@ -11,6 +11,15 @@ public struct Credentials: Sendable, Hashable {
     }
 }
 
+extension Credentials: CustomStringConvertible, CustomDebugStringConvertible {
+    /// Names the key but never prints the secret or the token, so logging a signer is safe.
+    public var description: String {
+        "Credentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>\(sessionToken == nil ? "" : ", sessionToken: <redacted>"))"
+    }
+
+    public var debugDescription: String { description }
+}
+
 /// Region and service: with the date they form the credential scope
 /// `YYYYMMDD/region/service/aws4_request`.
 public struct ServiceScope: Sendable, Hashable {

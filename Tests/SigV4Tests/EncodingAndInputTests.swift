@@ -149,4 +149,13 @@ final class EncodingAndInputTests: XCTestCase {
             XCTAssertEqual(fast, expected, "case \(i)")
         }
     }
+
+    func testPrintingNeverShowsTheSecret() throws {
+        let credentials = Credentials(accessKeyId: "AKID", secretAccessKey: "very-secret", sessionToken: "session-secret")
+        let signer = try SigV4Signer(credentials: credentials, region: "us-east-1", service: "s3", rules: .s3)
+        for text in ["\(credentials)", String(reflecting: credentials), "\(signer)", String(reflecting: signer)] {
+            XCTAssertFalse(text.contains("very-secret") || text.contains("session-secret"), text)
+            XCTAssertTrue(text.contains("AKID"), text)
+        }
+    }
 }
