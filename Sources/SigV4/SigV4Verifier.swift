@@ -8,6 +8,9 @@ public struct VerifiedRequest: Sendable, Hashable {
     public let expires: Int?
     /// Lowercase names of the signed headers.
     public let signedHeaders: [String]
+    /// The `X-Amz-Security-Token` sent, if any. It is covered by the signature but not
+    /// checked here: with temporary credentials the caller must check that it belongs to
+    /// `accessKeyId`.
     public let sessionToken: String?
     /// The payload line that was signed (`UNSIGNED-PAYLOAD`, a SHA-256, `STREAMING-...`): a
     /// server must still check a SHA-256 against the body it receives.
