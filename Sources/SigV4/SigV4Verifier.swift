@@ -8,7 +8,7 @@ public struct VerifiedRequest: Sendable, Hashable {
     public let expires: Int?
     /// Lowercase names of the signed headers.
     public let signedHeaders: [String]
-    /// The `X-Amz-Security-Token` sent, if any. It is covered by the signature but not
+    /// The `X-Amz-Security-Token` sent, if any (signed unless `rules.signSessionToken` is off). Not
     /// checked here: with temporary credentials the caller must check that it belongs to
     /// `accessKeyId`.
     public let sessionToken: String?
