@@ -10,7 +10,7 @@ MONGO_AUTH_USER=switchyard-admin
 peer_dir() { printf '%s/%s\n' "$STATE_DIR" "$1"; }
 peer_port() { cat "$(peer_dir "$1")/port"; }
 
-# Seconds a peer may take to answer after its start. LocalStack loads its services eagerly (3-6 s warm,
+# Whole seconds a peer may take to answer after its start. LocalStack loads its services eagerly (3-6 s warm,
 # more on a cold page cache); the others are up in about a second.
 ready_timeout() {
     case $1 in
@@ -18,7 +18,6 @@ ready_timeout() {
     *) echo "${SWITCHYARD_PEERS_TIMEOUT:-60}" ;;
     esac
 }
-
 
 # launch NAME [MODE]: starts the server of NAME on its recorded port; MODE "bootstrap" starts mongo-auth
 # without --auth so its first user can be created.
