@@ -19,10 +19,6 @@ final class Evaluated {
     func hasItem(_ i: Int) -> Bool { allItems || i < itemPrefix || items.contains(i) }
 }
 
-enum PathSegment {
-    case key(String)
-    case index(Int)
-}
 
 /// Runs compiled nodes over an instance. In collecting mode it records a `ValidationFailure` for
 /// each failed keyword and keeps going; in quick mode (used for the branches of anyOf/oneOf/not/if
@@ -33,14 +29,22 @@ struct Evaluator {
     var collecting: Bool
     var stopAtFirst = false
     var errors: [ValidationFailure] = []
-    var path: [PathSegment] = []
+    /// The instance location as member/element indices from the root, kept only while collecting
+    /// (trivial integers in a stack buffer: no strings are touched until a failure needs its pointer).
+    let root: JSONValue
+    let pathBuffer: UnsafeMutablePointer<Int>
+    let pathCapacity: Int
+    var pathCount = 0
     var scope: [SchemaResource] = []
     var depth = 0
 
-    init(schema: Schema, collecting: Bool) {
+    init(schema: Schema, root: JSONValue, collecting: Bool, pathBuffer: UnsafeMutableBufferPointer<Int>) {
         usesDynamicRef = schema.usesDynamicRef
         maxDepth = schema.options.maxEvaluationDepth
         self.collecting = collecting
+        self.root = root
+        self.pathBuffer = pathBuffer.baseAddress!
+        pathCapacity = pathBuffer.count
     }
 
     @inline(__always) var shortCircuit: Bool { !collecting || stopAtFirst }
@@ -75,16 +79,30 @@ struct Evaluator {
 
     // MARK: failures and paths
 
-    @inline(__always) mutating func enter(_ seg: PathSegment) { if collecting { path.append(seg) } }
-    @inline(__always) mutating func leave() { if collecting { path.removeLast() } }
+    /// Steps into member or element `index` of the current instance.
+    @inline(__always) mutating func enter(_ index: Int) {
+        if collecting {
+            if pathCount < pathCapacity { pathBuffer[pathCount] = index }
+            pathCount += 1
+        }
+    }
+    @inline(__always) mutating func leave() { if collecting { pathCount -= 1 } }
 
+    /// Rebuilds the JSON Pointer of the current instance by walking the indices from the root.
     var instancePointer: String {
         var s = ""
-        s.reserveCapacity(path.count * 12)
-        for seg in path {
-            switch seg {
-            case .key(let k): s += "/" + JSONPointer.escape(k)
-            case .index(let i): s += "/" + String(i)
+        var v = root
+        for j in 0..<min(pathCount, pathCapacity) {
+            let k = pathBuffer[j]
+            switch v {
+            case .object(let o) where k < o.members.count:
+                s += "/" + JSONPointer.escape(o.members[k].key)
+                v = o.members[k].value
+            case .array(let a) where k < a.count:
+                s += "/" + String(k)
+                v = a[k]
+            default:
+                return s
             }
         }
         return s
@@ -163,12 +181,12 @@ struct Evaluator {
             guard case .string(let s) = v else { return true }
             let bytes = s.utf8.count
             if bytes >= n &* 4 { return true }
-            if bytes >= n && s.unicodeScalars.count >= n { return true }
+            if bytes >= n && scalarCount(s) >= n { return true }
             fail(node, "minLength", "must be at least \(n) characters long")
             return false
         case .maxLength(let n):
             guard case .string(let s) = v else { return true }
-            if s.utf8.count <= n || s.unicodeScalars.count <= n { return true }
+            if s.utf8.count <= n || scalarCount(s) <= n { return true }
             fail(node, "maxLength", "must be at most \(n) characters long")
             return false
         case .pattern(let regex):
@@ -201,7 +219,7 @@ struct Evaluator {
             var ok = true
             let n = min(a.count, nodes.count)
             for k in 0..<n {
-                enter(.index(k))
+                enter(k)
                 let r = validate(nodes[k], a[k], nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -213,7 +231,7 @@ struct Evaluator {
             var ok = true
             if start < a.count {
                 for k in start..<a.count {
-                    enter(.index(k))
+                    enter(k)
                     let r = validate(itemNode, a[k], nil)
                     leave()
                     if !r { ok = false; if shortCircuit { return false } }
@@ -263,8 +281,8 @@ struct Evaluator {
         case .propertyNames(let namesNode):
             guard case .object(let o) = v else { return true }
             var ok = true
-            for m in o.members {
-                enter(.key(m.key))
+            for (k, m) in o.members.enumerated() {
+                enter(k)
                 let r = validate(namesNode, .string(m.key), nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -361,8 +379,8 @@ struct Evaluator {
         case .unevaluatedProperties(let n):
             guard case .object(let o) = v, let ev else { return true }
             var ok = true
-            for m in o.members where !ev.hasProperty(m.key) {
-                enter(.key(m.key))
+            for (k, m) in o.members.enumerated() where !ev.hasProperty(m.key) {
+                enter(k)
                 var r: Bool
                 if n.alwaysFalse {
                     fail(node, "unevaluatedProperties", "property \"\(m.key)\" is not allowed (unevaluated)")
@@ -382,7 +400,7 @@ struct Evaluator {
             guard case .array(let a) = v, let ev else { return true }
             var ok = true
             for k in a.indices where !ev.hasItem(k) {
-                enter(.index(k))
+                enter(k)
                 let r = validate(n, a[k], nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -394,63 +412,83 @@ struct Evaluator {
 
     /// properties + patternProperties + additionalProperties + required, in one pass over the members.
     mutating func validateObject(_ plan: ObjectPlan, _ node: SchemaNode, _ o: JSONObject, _ ev: Evaluated?) -> Bool {
+        o.members.withUnsafeBufferPointer { members in
+            plan.names.withUnsafeBufferPointer { names in
+                plan.nodes.withUnsafeBufferPointer { nodes in
+                    validateMembers(plan, node, members, names, nodes, ev)
+                }
+            }
+        }
+    }
+
+    private mutating func validateMembers(_ plan: ObjectPlan, _ node: SchemaNode, _ members: UnsafeBufferPointer<JSONObject.Member>,
+                                          _ names: UnsafeBufferPointer<String>, _ nodes: UnsafeBufferPointer<SchemaNode>,
+                                          _ ev: Evaluated?) -> Bool {
         var ok = true
-        let names = plan.names
         let count = names.count
         // Which declared properties were seen, for `required` (a bit mask for up to 64 of them).
         var seenMask: UInt64 = 0
         var seenLarge: [Bool] = count > 64 && plan.hasRequired ? Array(repeating: false, count: count) : []
         var cursor = 0
-        for m in o.members {
+        let hasPatterns = !plan.patterns.isEmpty
+        let additional = plan.additional
+        for k in 0..<members.count {
             var matched = false
             if count > 0 {
                 // Members usually come in the schema's order: try the next declared name before hashing.
                 var idx = -1
-                if cursor < count && names[cursor] == m.key { idx = cursor } else if let j = plan.lookup[m.key] { idx = j }
+                if cursor < count && names[cursor] == members[k].key {
+                    idx = cursor
+                } else if let j = plan.lookup[members[k].key] {
+                    idx = j
+                }
                 if idx >= 0 {
                     cursor = idx + 1
                     matched = true
                     if idx < 64 { seenMask |= 1 << UInt64(idx) } else if !seenLarge.isEmpty { seenLarge[idx] = true }
-                    let child = plan.nodes[idx]
+                    let child = nodes[idx]
                     if !child.isTrivial {
-                        enter(.key(m.key))
-                        let r = validate(child, m.value, nil)
+                        enter(k)
+                        let r = validate(child, members[k].value, nil)
                         leave()
                         if !r { ok = false; if shortCircuit { return false } }
                     }
                 }
             }
-            for p in plan.patterns {
-                switch p.regex.search(m.key) {
-                case .match:
-                    matched = true
-                    enter(.key(m.key))
-                    let r = validate(p.node, m.value, nil)
-                    leave()
-                    if !r { ok = false; if shortCircuit { return false } }
-                case .noMatch:
-                    break
-                case .tooComplex:
-                    enter(.key(m.key))
-                    fail(node, "patternProperties", "matching /\(p.source)/ took too many steps")
-                    leave()
-                    ok = false
-                    if shortCircuit { return false }
+            if hasPatterns {
+                for p in plan.patterns {
+                    switch p.regex.search(members[k].key) {
+                    case .match:
+                        matched = true
+                        enter(k)
+                        let r = validate(p.node, members[k].value, nil)
+                        leave()
+                        if !r { ok = false; if shortCircuit { return false } }
+                    case .noMatch:
+                        break
+                    case .tooComplex:
+                        enter(k)
+                        fail(node, "patternProperties", "matching /\(p.source)/ took too many steps")
+                        leave()
+                        ok = false
+                        if shortCircuit { return false }
+                    }
                 }
             }
-            if !matched, let additional = plan.additional {
+            if !matched, let additional {
                 matched = true
-                enter(.key(m.key))
+                enter(k)
+                var r = true
                 if additional.alwaysFalse {
-                    fail(node, "additionalProperties", "property \"\(m.key)\" is not allowed")
-                    ok = false
-                } else if !validate(additional, m.value, nil) {
-                    ok = false
+                    fail(node, "additionalProperties", "property \"\(members[k].key)\" is not allowed")
+                    r = false
+                } else if !additional.isTrivial {
+                    r = validate(additional, members[k].value, nil)
                 }
                 leave()
-                if !ok && shortCircuit { return false }
+                if !r { ok = false; if shortCircuit { return false } }
             }
-            if matched, let ev { ev.properties.insert(m.key) }
+            if matched, let ev { ev.properties.insert(members[k].key) }
         }
         if plan.hasRequired {
             for idx in plan.requiredIndices {

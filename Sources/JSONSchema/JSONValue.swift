@@ -102,12 +102,44 @@ extension JSONValue: Equatable {
             return numericEqual(x, y)
         case (.string(let x), .string(let y)):
             // Code point equality: Swift's `==` would equate canonically equivalent strings.
-            return x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+            return utf8Equal(x, y)
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)): return x == y
         default: return false
         }
     }
+}
+
+/// Byte equality of two strings (code point equality, unlike Swift's canonical-equivalence `==`).
+@usableFromInline func utf8Equal(_ x: String, _ y: String) -> Bool {
+    guard x.utf8.count == y.utf8.count else { return false }
+    let fast: Bool?? = x.utf8.withContiguousStorageIfAvailable { a in
+        y.utf8.withContiguousStorageIfAvailable { b in
+            a.count == 0 || memcmpEqual(a.baseAddress!, b.baseAddress!, a.count)
+        }
+    }
+    if let f = fast, let r = f { return r }
+    return x.utf8.elementsEqual(y.utf8)
+}
+
+@inline(__always) func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if UnsafeRawPointer(a + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n { if a[i] != b[i] { return false }; i += 1 }
+    return true
+}
+
+/// The number of Unicode code points (what JSON Schema's minLength/maxLength count).
+@usableFromInline func scalarCount(_ s: String) -> Int {
+    if let n = s.utf8.withContiguousStorageIfAvailable({ bytes -> Int in
+        var n = 0
+        for b in bytes where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }) { return n }
+    return s.unicodeScalars.count
 }
 
 /// Exact comparison of an Int64 with a Double (no rounding of the integer through Double).

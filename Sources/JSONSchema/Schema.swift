@@ -75,16 +75,20 @@ public final class Schema: Sendable {
     }
 
     public func validate(_ instance: JSONValue, mode: Mode = .allErrors) -> ValidationResult {
-        var e = Evaluator(schema: self, collecting: true)
-        e.stopAtFirst = mode == .firstError
-        let ok = e.validate(root, instance, nil)
-        return ValidationResult(isValid: ok, errors: e.errors)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: options.maxEvaluationDepth + 2) { path in
+            var e = Evaluator(schema: self, root: instance, collecting: true, pathBuffer: path)
+            e.stopAtFirst = mode == .firstError
+            let ok = e.validate(root, instance, nil)
+            return ValidationResult(isValid: ok, errors: e.errors)
+        }
     }
 
     /// Only the verdict: no locations or messages are built.
     public func isValid(_ instance: JSONValue) -> Bool {
-        var e = Evaluator(schema: self, collecting: false)
-        return e.validate(root, instance, nil)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { path in
+            var e = Evaluator(schema: self, root: instance, collecting: false, pathBuffer: path)
+            return e.validate(root, instance, nil)
+        }
     }
 }
 

@@ -58,15 +58,13 @@ public final class ECMARegex: Sendable {
             var high: UInt8 = 0
             for b in bytes { high |= b }
             guard high < 0x80 else { return nil }
-            var vm = RegexVM(program: program, input: bytes, maxSteps: maxSteps)
-            return vm.search()
+            return RegexVM.search(program, bytes, maxSteps: maxSteps)
         } ?? nil
         if let ascii { return ascii }
         return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(text.utf8.count, 1)) { buf in
             var count = 0
             for u in text.unicodeScalars { buf[count] = u.value; count += 1 }
-            var vm = RegexVM(program: program, input: UnsafeBufferPointer(rebasing: buf[0..<count]), maxSteps: maxSteps)
-            return vm.search()
+            return RegexVM.search(program, UnsafeBufferPointer(rebasing: buf[0..<count]), maxSteps: maxSteps)
         }
     }
 
@@ -110,17 +108,19 @@ enum RegexInst {
     case match
 }
 
-struct RegexProgram: Sendable {
-    var insts: [RegexInst] = []
-    var sets: [CharSet] = []
+/// A class so that handing the program to a matcher costs one reference count, not one per array;
+/// written only while compiling.
+final class RegexProgram: @unchecked Sendable {
+    @exclusivity(unchecked) var insts: [RegexInst] = []
+    @exclusivity(unchecked) var sets: [CharSet] = []
     /// ASCII membership of each set, two words per set (kept apart so the hot loop touches no arrays of structs).
-    var asciiMaps: [UInt64] = []
+    @exclusivity(unchecked) var asciiMaps: [UInt64] = []
     /// Sub-programs of lookarounds.
-    var subprograms: [RegexProgram] = []
-    var slotCount = 2
-    var anchoredAtStart = false
+    @exclusivity(unchecked) var subprograms: [RegexProgram] = []
+    @exclusivity(unchecked) var slotCount = 2
+    @exclusivity(unchecked) var anchoredAtStart = false
     /// A pattern that is only literal text is searched as bytes.
-    var literal: [UInt8]? = nil
+    @exclusivity(unchecked) var literal: [UInt8]? = nil
 }
 
 extension CharSet: @unchecked Sendable {}
@@ -166,9 +166,11 @@ enum RegexCompiler {
 
         mutating func finishMaps() {
             prog.asciiMaps = prog.sets.flatMap { [$0.asciiLow, $0.asciiHigh] }
-            for k in prog.subprograms.indices {
-                prog.subprograms[k].asciiMaps = prog.subprograms[k].sets.flatMap { [$0.asciiLow, $0.asciiHigh] }
+            func finish(_ p: RegexProgram) {
+                p.asciiMaps = p.sets.flatMap { [$0.asciiLow, $0.asciiHigh] }
+                for sub in p.subprograms { finish(sub) }
             }
+            for sub in prog.subprograms { finish(sub) }
         }
 
         mutating func append(_ i: RegexInst) -> Int { prog.insts.append(i); return prog.insts.count - 1 }

@@ -6,30 +6,65 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
     let input: UnsafeBufferPointer<Unit>
     var steps = 0
     let maxSteps: Int
-    var slots: [Int]
-    /// Pairs (pc, sp) to resume, or (-1 - slot, old value) to restore a slot.
-    var stack: [Int] = []
+    var slots: UnsafeMutablePointer<Int>
+    /// Pairs (pc, sp) to resume, or (-1 - slot, old value) to restore a slot. Starts in a stack
+    /// buffer and moves to the heap only if it outgrows it.
+    var stack: UnsafeMutablePointer<Int>
+    var stackCount = 0
+    var stackCapacity: Int
+    var stackOnHeap = false
     var exhausted = false
 
-    init(program: RegexProgram, input: UnsafeBufferPointer<Unit>, maxSteps: Int) {
+    init(program: RegexProgram, input: UnsafeBufferPointer<Unit>, maxSteps: Int,
+         slots: UnsafeMutablePointer<Int>, stack: UnsafeMutableBufferPointer<Int>) {
         self.program = program
         self.input = input
         self.maxSteps = maxSteps
-        slots = Array(repeating: -1, count: program.slotCount)
-        stack.reserveCapacity(64)
+        self.slots = slots
+        self.stack = stack.baseAddress!
+        stackCapacity = stack.count
+    }
+
+    /// Runs a search with scratch memory on the stack.
+    static func search(_ program: RegexProgram, _ input: UnsafeBufferPointer<Unit>, maxSteps: Int) -> ECMARegex.Outcome {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: program.slotCount + 256) { scratch in
+            let base = scratch.baseAddress!
+            var vm = RegexVM(program: program, input: input, maxSteps: maxSteps, slots: base,
+                             stack: UnsafeMutableBufferPointer(start: base + program.slotCount, count: 256))
+            let outcome = vm.search()
+            if vm.stackOnHeap { vm.stack.deallocate() }
+            return outcome
+        }
     }
 
     mutating func search() -> ECMARegex.Outcome {
         let lastStart = program.anchoredAtStart ? 0 : input.count
         var start = 0
         let prog = program
+        let slotCount = prog.slotCount
         while start <= lastStart {
-            for k in slots.indices { slots[k] = -1 }
+            slots.update(repeating: -1, count: slotCount)
             if run(prog, from: start, mustEndAt: nil) != nil { return .match }
             if exhausted { return .tooComplex }
             start += 1
         }
         return .noMatch
+    }
+
+    @inline(__always) mutating func push(_ a: Int, _ b: Int) {
+        if stackCount + 2 > stackCapacity { grow() }
+        stack[stackCount] = a
+        stack[stackCount + 1] = b
+        stackCount += 2
+    }
+
+    mutating func grow() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: stackCapacity * 2)
+        bigger.update(from: stack, count: stackCount)
+        if stackOnHeap { stack.deallocate() }
+        stack = bigger
+        stackCapacity *= 2
+        stackOnHeap = true
     }
 
     /// Returns the end position of a match starting at `from`, or nil.
@@ -43,8 +78,8 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
 
     private mutating func runLoop(_ prog: RegexProgram, _ insts: UnsafeBufferPointer<RegexInst>, _ maps: UnsafeBufferPointer<UInt64>,
                                   from: Int, mustEndAt: Int?) -> Int? {
-        let base = stack.count
-        defer { stack.removeSubrange(base...) }
+        let base = stackCount
+        defer { stackCount = base }
         var pc = 0
         var sp = from
         let n = input.count
@@ -67,12 +102,12 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
                     if hit { sp += 1; pc += 1 } else { failed = true }
                 } else { failed = true }
             case .split(let a, let b):
-                stack.append(b); stack.append(sp)
+                push(b, sp)
                 pc = a
             case .jump(let a):
                 pc = a
             case .save(let slot):
-                stack.append(-1 - slot); stack.append(slots[slot])
+                push(-1 - slot, slots[slot])
                 slots[slot] = sp
                 pc += 1
             case .progress(let slot):
@@ -117,8 +152,9 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
             if failed {
                 // Backtrack: restore slots until a resume point.
                 while true {
-                    if stack.count == base { return nil }
-                    let v = stack.removeLast(), p = stack.removeLast()
+                    if stackCount == base { return nil }
+                    let v = stack[stackCount - 1], p = stack[stackCount - 2]
+                    stackCount -= 2
                     if p < 0 { slots[-1 - p] = v } else { pc = p; sp = v; break }
                 }
             }
