@@ -63,6 +63,26 @@ final class FrameDecoderTests: XCTestCase {
         XCTAssertEqual(try KafkaEnvelope.responseCorrelationId(fromChunks[1]), 2)
     }
 
+    func testResponseFramesForEveryRequestType() throws {
+        // A broker's response frame, split and decoded as a client would, for every API.
+        for (apiKey, type) in KafkaGeneratedMessages.requests.sorted(by: { $0.key < $1.key }) {
+            try roundTripResponse(type, apiKey: apiKey)
+        }
+    }
+
+    private func roundTripResponse<R: KafkaRequest>(_ type: R.Type, apiKey: Int16) throws {
+        for version in R.validVersions {
+            let frame = try R.frameResponse(R.Response(), version: version, correlationId: Int32(apiKey) * 100 + Int32(version))
+            var decoder = KafkaFrameDecoder()
+            decoder.append(frame)
+            let payload = try XCTUnwrap(try decoder.nextFrame())
+            XCTAssertEqual(try KafkaEnvelope.responseCorrelationId(payload), Int32(apiKey) * 100 + Int32(version))
+            let (header, body) = try R.decodeResponse(payload, version: version)
+            XCTAssertEqual(header.correlationId, Int32(apiKey) * 100 + Int32(version))
+            XCTAssertEqual(body, R.Response(), "\(R.Response.messageName) v\(version)")
+        }
+    }
+
     func testLimitsAndBadSizes() {
         var decoder = KafkaFrameDecoder(maxFrameSize: 16)
         decoder.append([0, 0, 0, 17])

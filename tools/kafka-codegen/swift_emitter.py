@@ -176,7 +176,7 @@ class StructEmitter:
                 out.append(f"{inner}/// {field.about.strip()}")
             extra = f", tagged {field.tag}" if field.tag is not None else ""
             out.append(f"{inner}/// Versions {field.versions}{extra}.")
-            out.append(f"{inner}public var {identifier(lower_camel(field.name))}: {self.field_type(field)}")
+            out.append(f"{inner}public var {identifier(lower_camel(field.name))}: {self.field_type(field)} = {self.default(field)}")
         if self.has_tagged_section():
             out.append(f"{inner}/// Tagged fields this codec does not know, kept so re-encoding preserves them.")
             out.append(f"{inner}public var unknownTaggedFields: [KafkaTaggedField] = []")
@@ -220,6 +220,9 @@ class StructEmitter:
         if not fields:
             out.append(f"{pad}public init() {{}}")
             return
+        out.append(f"{pad}/// A value with every field at its schema default.")
+        out.append(f"{pad}public init() {{}}")
+        out.append("")
         out.append(f"{pad}public init(")
         for index, field in enumerate(fields):
             comma = "," if index < len(fields) - 1 else ""

@@ -17,6 +17,18 @@ extension KafkaRequest {
         return writer.bytes
     }
 
+    /// The complete frame of a response to this request (a broker's side, e.g. a fake broker in
+    /// tests): size, response header at the version the request implies, body.
+    public static func frameResponse(_ response: Response, version: Int16, correlationId: Int32) throws(KafkaProtocolError) -> [UInt8] {
+        try checkVersion(version)
+        var writer = ByteWriter()
+        let sizeAt = writer.reserve(4)
+        try ResponseHeader(correlationId: correlationId).encode(into: &writer, version: responseHeaderVersion(for: version))
+        try response.encode(into: &writer, version: version)
+        writer.patchInt32BE(Int32(truncatingIfNeeded: writer.count - 4), at: sizeAt)
+        return writer.bytes
+    }
+
     /// Decodes a response frame's payload (as `KafkaFrameDecoder` returns it) to this request's
     /// response type at `version`. Every byte must be consumed.
     public static func decodeResponse(_ payload: [UInt8], version: Int16) throws(KafkaProtocolError) -> (header: ResponseHeader, body: Response) {

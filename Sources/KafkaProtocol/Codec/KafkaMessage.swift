@@ -12,6 +12,9 @@ public protocol KafkaMessage: Sendable, Equatable {
     /// Whether `version` uses compact strings/arrays and tagged fields (KIP-482).
     static func isFlexible(_ version: Int16) -> Bool
 
+    /// A value with every field at its schema default.
+    init()
+
     /// Appends the body at `version`. Throws when the value cannot be sent at that version
     /// (a null in a non-nullable field, a non-ignorable field the version lacks, ...).
     func encode(into writer: inout ByteWriter, version: Int16) throws(KafkaProtocolError)

@@ -12,18 +12,21 @@ public struct AddOffsetsToTxnRequest: KafkaRequest {
 
     /// The transactional id corresponding to the transaction.
     /// Versions 0+.
-    public var transactionalId: String
+    public var transactionalId: String = ""
     /// Current producer id in use by the transactional id.
     /// Versions 0+.
-    public var producerId: Int64
+    public var producerId: Int64 = 0
     /// Current epoch associated with the producer id.
     /// Versions 0+.
-    public var producerEpoch: Int16
+    public var producerEpoch: Int16 = 0
     /// The unique group identifier.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactionalId: String = "",

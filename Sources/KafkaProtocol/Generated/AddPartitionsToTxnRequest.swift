@@ -12,21 +12,24 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
 
     /// List of transactions to add partitions to.
     /// Versions 4+.
-    public var transactions: [AddPartitionsToTxnTransaction]
+    public var transactions: [AddPartitionsToTxnTransaction] = []
     /// The transactional id corresponding to the transaction.
     /// Versions 0-3.
-    public var v3AndBelowTransactionalId: String
+    public var v3AndBelowTransactionalId: String = ""
     /// Current producer id in use by the transactional id.
     /// Versions 0-3.
-    public var v3AndBelowProducerId: Int64
+    public var v3AndBelowProducerId: Int64 = 0
     /// Current epoch associated with the producer id.
     /// Versions 0-3.
-    public var v3AndBelowProducerEpoch: Int16
+    public var v3AndBelowProducerEpoch: Int16 = 0
     /// The partitions to add to the transaction.
     /// Versions 0-3.
-    public var v3AndBelowTopics: [AddPartitionsToTxnTopic]
+    public var v3AndBelowTopics: [AddPartitionsToTxnTopic] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactions: [AddPartitionsToTxnTransaction] = [],
@@ -134,21 +137,24 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
     public struct AddPartitionsToTxnTransaction: Sendable, Equatable {
         /// The transactional id corresponding to the transaction.
         /// Versions 4+.
-        public var transactionalId: String
+        public var transactionalId: String = ""
         /// Current producer id in use by the transactional id.
         /// Versions 4+.
-        public var producerId: Int64
+        public var producerId: Int64 = 0
         /// Current epoch associated with the producer id.
         /// Versions 4+.
-        public var producerEpoch: Int16
+        public var producerEpoch: Int16 = 0
         /// Boolean to signify if we want to check if the partition is in the transaction rather than add it.
         /// Versions 4+.
-        public var verifyOnly: Bool
+        public var verifyOnly: Bool = false
         /// The partitions to add to the transaction.
         /// Versions 4+.
-        public var topics: [AddPartitionsToTxnTopic]
+        public var topics: [AddPartitionsToTxnTopic] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             transactionalId: String = "",
@@ -200,12 +206,15 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
     public struct AddPartitionsToTxnTopic: Sendable, Equatable {
         /// The name of the topic.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The partition indexes to add to the transaction
         /// Versions 0+.
-        public var partitions: [Int32]
+        public var partitions: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -11,18 +11,21 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
 
     /// Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The response top level error code.
     /// Versions 4+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// Results categorized by transactional ID.
     /// Versions 4+.
-    public var resultsByTransaction: [AddPartitionsToTxnResult]
+    public var resultsByTransaction: [AddPartitionsToTxnResult] = []
     /// The results for each topic.
     /// Versions 0-3.
-    public var resultsByTopicV3AndBelow: [AddPartitionsToTxnTopicResult]
+    public var resultsByTopicV3AndBelow: [AddPartitionsToTxnTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -109,12 +112,15 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
     public struct AddPartitionsToTxnResult: Sendable, Equatable {
         /// The transactional id corresponding to the transaction.
         /// Versions 4+.
-        public var transactionalId: String
+        public var transactionalId: String = ""
         /// The results for each topic.
         /// Versions 4+.
-        public var topicResults: [AddPartitionsToTxnTopicResult]
+        public var topicResults: [AddPartitionsToTxnTopicResult] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             transactionalId: String = "",
@@ -154,12 +160,15 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
     public struct AddPartitionsToTxnTopicResult: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The results for each partition
         /// Versions 0+.
-        public var resultsByPartition: [AddPartitionsToTxnPartitionResult]
+        public var resultsByPartition: [AddPartitionsToTxnPartitionResult] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -205,12 +214,15 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
     public struct AddPartitionsToTxnPartitionResult: Sendable, Equatable {
         /// The partition indexes.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The response error code.
         /// Versions 0+.
-        public var partitionErrorCode: Int16
+        public var partitionErrorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

@@ -12,12 +12,15 @@ public struct ApiVersionsRequest: KafkaRequest {
 
     /// The name of the client.
     /// Versions 3+.
-    public var clientSoftwareName: String
+    public var clientSoftwareName: String = ""
     /// The version of the client.
     /// Versions 3+.
-    public var clientSoftwareVersion: String
+    public var clientSoftwareVersion: String = ""
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         clientSoftwareName: String = "",

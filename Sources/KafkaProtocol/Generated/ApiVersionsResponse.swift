@@ -11,27 +11,30 @@ public struct ApiVersionsResponse: KafkaResponse {
 
     /// The top-level error code.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The APIs supported by the broker.
     /// Versions 0+.
-    public var apiKeys: [ApiVersion]
+    public var apiKeys: [ApiVersion] = []
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0 are omitted.
     /// Versions 3+, tagged 0.
-    public var supportedFeatures: [SupportedFeatureKey]
+    public var supportedFeatures: [SupportedFeatureKey] = []
     /// The monotonically increasing epoch for the finalized features information. Valid values are >= 0. A value of -1 is special and represents unknown epoch.
     /// Versions 3+, tagged 1.
-    public var finalizedFeaturesEpoch: Int64
+    public var finalizedFeaturesEpoch: Int64 = -1
     /// List of cluster-wide finalized features. The information is valid only if FinalizedFeaturesEpoch >= 0.
     /// Versions 3+, tagged 2.
-    public var finalizedFeatures: [FinalizedFeatureKey]
+    public var finalizedFeatures: [FinalizedFeatureKey] = []
     /// Set by a KRaft controller if the required configurations for ZK migration are present
     /// Versions 3+, tagged 3.
-    public var zkMigrationReady: Bool
+    public var zkMigrationReady: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         errorCode: Int16 = 0,
@@ -157,15 +160,18 @@ public struct ApiVersionsResponse: KafkaResponse {
     public struct ApiVersion: Sendable, Equatable {
         /// The API index.
         /// Versions 0+.
-        public var apiKey: Int16
+        public var apiKey: Int16 = 0
         /// The minimum supported version, inclusive.
         /// Versions 0+.
-        public var minVersion: Int16
+        public var minVersion: Int16 = 0
         /// The maximum supported version, inclusive.
         /// Versions 0+.
-        public var maxVersion: Int16
+        public var maxVersion: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             apiKey: Int16 = 0,
@@ -204,15 +210,18 @@ public struct ApiVersionsResponse: KafkaResponse {
     public struct SupportedFeatureKey: Sendable, Equatable {
         /// The name of the feature.
         /// Versions 3+.
-        public var name: String
+        public var name: String = ""
         /// The minimum supported version for the feature.
         /// Versions 3+.
-        public var minVersion: Int16
+        public var minVersion: Int16 = 0
         /// The maximum supported version for the feature.
         /// Versions 3+.
-        public var maxVersion: Int16
+        public var maxVersion: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -245,15 +254,18 @@ public struct ApiVersionsResponse: KafkaResponse {
     public struct FinalizedFeatureKey: Sendable, Equatable {
         /// The name of the feature.
         /// Versions 3+.
-        public var name: String
+        public var name: String = ""
         /// The cluster-wide finalized max version level for the feature.
         /// Versions 3+.
-        public var maxVersionLevel: Int16
+        public var maxVersionLevel: Int16 = 0
         /// The cluster-wide finalized min version level for the feature.
         /// Versions 3+.
-        public var minVersionLevel: Int16
+        public var minVersionLevel: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -9,9 +9,12 @@ public struct ConsumerProtocolAssignment: KafkaMessage {
     public static func isFlexible(_: Int16) -> Bool { false }
 
     /// Versions 0+.
-    public var assignedPartitions: [TopicPartition]
+    public var assignedPartitions: [TopicPartition] = []
     /// Versions 0+.
-    public var userData: [UInt8]?
+    public var userData: [UInt8]? = nil
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         assignedPartitions: [TopicPartition] = [],
@@ -51,9 +54,12 @@ public struct ConsumerProtocolAssignment: KafkaMessage {
 
     public struct TopicPartition: Sendable, Equatable {
         /// Versions 0+.
-        public var topic: String
+        public var topic: String = ""
         /// Versions 0+.
-        public var partitions: [Int32]
+        public var partitions: [Int32] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",

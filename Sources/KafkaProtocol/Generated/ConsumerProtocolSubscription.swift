@@ -9,15 +9,18 @@ public struct ConsumerProtocolSubscription: KafkaMessage {
     public static func isFlexible(_: Int16) -> Bool { false }
 
     /// Versions 0+.
-    public var topics: [String]
+    public var topics: [String] = []
     /// Versions 0+.
-    public var userData: [UInt8]?
+    public var userData: [UInt8]? = nil
     /// Versions 1+.
-    public var ownedPartitions: [TopicPartition]
+    public var ownedPartitions: [TopicPartition] = []
     /// Versions 2+.
-    public var generationId: Int32
+    public var generationId: Int32 = -1
     /// Versions 3+.
-    public var rackId: String?
+    public var rackId: String? = nil
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [String] = [],
@@ -92,9 +95,12 @@ public struct ConsumerProtocolSubscription: KafkaMessage {
 
     public struct TopicPartition: Sendable, Equatable {
         /// Versions 1+.
-        public var topic: String
+        public var topic: String = ""
         /// Versions 1+.
-        public var partitions: [Int32]
+        public var partitions: [Int32] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",

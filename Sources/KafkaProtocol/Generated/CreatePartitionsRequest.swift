@@ -12,15 +12,18 @@ public struct CreatePartitionsRequest: KafkaRequest {
 
     /// Each topic that we want to create new partitions inside.
     /// Versions 0+.
-    public var topics: [CreatePartitionsTopic]
+    public var topics: [CreatePartitionsTopic] = []
     /// The time in ms to wait for the partitions to be created.
     /// Versions 0+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 0
     /// If true, then validate the request, but don't actually increase the number of partitions.
     /// Versions 0+.
-    public var validateOnly: Bool
+    public var validateOnly: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [CreatePartitionsTopic] = [],
@@ -74,15 +77,18 @@ public struct CreatePartitionsRequest: KafkaRequest {
     public struct CreatePartitionsTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The new partition count.
         /// Versions 0+.
-        public var count: Int32
+        public var count: Int32 = 0
         /// The new partition assignments.
         /// Versions 0+.
-        public var assignments: [CreatePartitionsAssignment]?
+        public var assignments: [CreatePartitionsAssignment]? = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -134,9 +140,12 @@ public struct CreatePartitionsRequest: KafkaRequest {
     public struct CreatePartitionsAssignment: Sendable, Equatable {
         /// The assigned broker IDs.
         /// Versions 0+.
-        public var brokerIds: [Int32]
+        public var brokerIds: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             brokerIds: [Int32] = []

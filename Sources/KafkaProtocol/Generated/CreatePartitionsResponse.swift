@@ -11,12 +11,15 @@ public struct CreatePartitionsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The partition creation results for each topic.
     /// Versions 0+.
-    public var results: [CreatePartitionsTopicResult]
+    public var results: [CreatePartitionsTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -66,15 +69,18 @@ public struct CreatePartitionsResponse: KafkaResponse {
     public struct CreatePartitionsTopicResult: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The result error, or zero if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The result message, or null if there was no error.
         /// Versions 0+.
-        public var errorMessage: String?
+        public var errorMessage: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

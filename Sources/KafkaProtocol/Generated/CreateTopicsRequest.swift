@@ -12,15 +12,18 @@ public struct CreateTopicsRequest: KafkaRequest {
 
     /// The topics to create.
     /// Versions 0+.
-    public var topics: [CreatableTopic]
+    public var topics: [CreatableTopic] = []
     /// How long to wait in milliseconds before timing out the request.
     /// Versions 0+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 60000
     /// If true, check that the topics can be created as specified, but don't create anything.
     /// Versions 1+.
-    public var validateOnly: Bool
+    public var validateOnly: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [CreatableTopic] = [],
@@ -81,21 +84,24 @@ public struct CreateTopicsRequest: KafkaRequest {
     public struct CreatableTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The number of partitions to create in the topic, or -1 if we are either specifying a manual partition assignment or using the default partitions.
         /// Versions 0+.
-        public var numPartitions: Int32
+        public var numPartitions: Int32 = 0
         /// The number of replicas to create for each partition in the topic, or -1 if we are either specifying a manual partition assignment or using the default replication factor.
         /// Versions 0+.
-        public var replicationFactor: Int16
+        public var replicationFactor: Int16 = 0
         /// The manual partition assignment, or the empty array if we are using automatic assignment.
         /// Versions 0+.
-        public var assignments: [CreatableReplicaAssignment]
+        public var assignments: [CreatableReplicaAssignment] = []
         /// The custom topic configurations to set.
         /// Versions 0+.
-        public var configs: [CreatableTopicConfig]
+        public var configs: [CreatableTopicConfig] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -164,12 +170,15 @@ public struct CreateTopicsRequest: KafkaRequest {
     public struct CreatableReplicaAssignment: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The brokers to place the partition on.
         /// Versions 0+.
-        public var brokerIds: [Int32]
+        public var brokerIds: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,
@@ -215,12 +224,15 @@ public struct CreateTopicsRequest: KafkaRequest {
     public struct CreatableTopicConfig: Sendable, Equatable {
         /// The configuration name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The configuration value.
         /// Versions 0+.
-        public var value: String?
+        public var value: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -11,12 +11,15 @@ public struct CreateTopicsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 2+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Results for each topic we tried to create.
     /// Versions 0+.
-    public var topics: [CreatableTopicResult]
+    public var topics: [CreatableTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -70,30 +73,33 @@ public struct CreateTopicsResponse: KafkaResponse {
     public struct CreatableTopicResult: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The unique topic ID
         /// Versions 7+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The error code, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The error message, or null if there was no error.
         /// Versions 1+.
-        public var errorMessage: String?
+        public var errorMessage: String? = ""
         /// Optional topic config error returned if configs are not returned in the response.
         /// Versions 5+, tagged 0.
-        public var topicConfigErrorCode: Int16
+        public var topicConfigErrorCode: Int16 = 0
         /// Number of partitions of the topic.
         /// Versions 5+.
-        public var numPartitions: Int32
+        public var numPartitions: Int32 = -1
         /// Replication factor of the topic.
         /// Versions 5+.
-        public var replicationFactor: Int16
+        public var replicationFactor: Int16 = -1
         /// Configuration of the topic.
         /// Versions 5+.
-        public var configs: [CreatableTopicConfigs]?
+        public var configs: [CreatableTopicConfigs]? = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -197,21 +203,24 @@ public struct CreateTopicsResponse: KafkaResponse {
     public struct CreatableTopicConfigs: Sendable, Equatable {
         /// The configuration name.
         /// Versions 5+.
-        public var name: String
+        public var name: String = ""
         /// The configuration value.
         /// Versions 5+.
-        public var value: String?
+        public var value: String? = ""
         /// True if the configuration is read-only.
         /// Versions 5+.
-        public var readOnly: Bool
+        public var readOnly: Bool = false
         /// The configuration source.
         /// Versions 5+.
-        public var configSource: Int8
+        public var configSource: Int8 = -1
         /// True if this configuration is sensitive.
         /// Versions 5+.
-        public var isSensitive: Bool
+        public var isSensitive: Bool = false
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -12,9 +12,12 @@ public struct DeleteGroupsRequest: KafkaRequest {
 
     /// The group names to delete.
     /// Versions 0+.
-    public var groupsNames: [String]
+    public var groupsNames: [String] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupsNames: [String] = []

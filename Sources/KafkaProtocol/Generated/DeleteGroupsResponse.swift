@@ -11,12 +11,15 @@ public struct DeleteGroupsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The deletion results
     /// Versions 0+.
-    public var results: [DeletableGroupResult]
+    public var results: [DeletableGroupResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -66,12 +69,15 @@ public struct DeleteGroupsResponse: KafkaResponse {
     public struct DeletableGroupResult: Sendable, Equatable {
         /// The group id
         /// Versions 0+.
-        public var groupId: String
+        public var groupId: String = ""
         /// The deletion error, or 0 if the deletion succeeded.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             groupId: String = "",

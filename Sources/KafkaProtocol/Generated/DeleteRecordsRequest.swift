@@ -12,12 +12,15 @@ public struct DeleteRecordsRequest: KafkaRequest {
 
     /// Each topic that we want to delete records from.
     /// Versions 0+.
-    public var topics: [DeleteRecordsTopic]
+    public var topics: [DeleteRecordsTopic] = []
     /// How long to wait for the deletion to complete, in milliseconds.
     /// Versions 0+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [DeleteRecordsTopic] = [],
@@ -67,12 +70,15 @@ public struct DeleteRecordsRequest: KafkaRequest {
     public struct DeleteRecordsTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition that we want to delete records from.
         /// Versions 0+.
-        public var partitions: [DeleteRecordsPartition]
+        public var partitions: [DeleteRecordsPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -118,12 +124,15 @@ public struct DeleteRecordsRequest: KafkaRequest {
     public struct DeleteRecordsPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The deletion offset.
         /// Versions 0+.
-        public var offset: Int64
+        public var offset: Int64 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

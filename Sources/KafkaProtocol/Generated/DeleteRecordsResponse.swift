@@ -11,12 +11,15 @@ public struct DeleteRecordsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Each topic that we wanted to delete records from.
     /// Versions 0+.
-    public var topics: [DeleteRecordsTopicResult]
+    public var topics: [DeleteRecordsTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -66,12 +69,15 @@ public struct DeleteRecordsResponse: KafkaResponse {
     public struct DeleteRecordsTopicResult: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition that we wanted to delete records from.
         /// Versions 0+.
-        public var partitions: [DeleteRecordsPartitionResult]
+        public var partitions: [DeleteRecordsPartitionResult] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -117,15 +123,18 @@ public struct DeleteRecordsResponse: KafkaResponse {
     public struct DeleteRecordsPartitionResult: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The partition low water mark.
         /// Versions 0+.
-        public var lowWatermark: Int64
+        public var lowWatermark: Int64 = 0
         /// The deletion error code, or 0 if the deletion succeeded.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

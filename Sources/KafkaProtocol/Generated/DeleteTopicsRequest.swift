@@ -12,15 +12,18 @@ public struct DeleteTopicsRequest: KafkaRequest {
 
     /// The name or topic ID of the topic
     /// Versions 6+.
-    public var topics: [DeleteTopicState]
+    public var topics: [DeleteTopicState] = []
     /// The names of the topics to delete
     /// Versions 0-5.
-    public var topicNames: [String]
+    public var topicNames: [String] = []
     /// The length of time in milliseconds to wait for the deletions to complete.
     /// Versions 0+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [DeleteTopicState] = [],
@@ -96,12 +99,15 @@ public struct DeleteTopicsRequest: KafkaRequest {
     public struct DeleteTopicState: Sendable, Equatable {
         /// The topic name
         /// Versions 6+.
-        public var name: String?
+        public var name: String? = nil
         /// The unique topic ID
         /// Versions 6+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String? = nil,

@@ -11,12 +11,15 @@ public struct DeleteTopicsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The results for each topic we tried to delete.
     /// Versions 0+.
-    public var responses: [DeletableTopicResult]
+    public var responses: [DeletableTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -70,18 +73,21 @@ public struct DeleteTopicsResponse: KafkaResponse {
     public struct DeletableTopicResult: Sendable, Equatable {
         /// The topic name
         /// Versions 0+.
-        public var name: String?
+        public var name: String? = ""
         /// the unique topic ID
         /// Versions 6+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The deletion error, or 0 if the deletion succeeded.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The error message, or null if there was no error.
         /// Versions 5+.
-        public var errorMessage: String?
+        public var errorMessage: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String? = "",

@@ -12,12 +12,15 @@ public struct DescribeClusterRequest: KafkaRequest {
 
     /// Whether to include cluster authorized operations.
     /// Versions 0+.
-    public var includeClusterAuthorizedOperations: Bool
+    public var includeClusterAuthorizedOperations: Bool = false
     /// The endpoint type to describe. 1=brokers, 2=controllers.
     /// Versions 1+.
-    public var endpointType: Int8
+    public var endpointType: Int8 = 1
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         includeClusterAuthorizedOperations: Bool = false,

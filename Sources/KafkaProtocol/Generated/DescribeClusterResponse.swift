@@ -11,30 +11,33 @@ public struct DescribeClusterResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The top-level error code, or 0 if there was no error
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The top-level error message, or null if there was no error.
     /// Versions 0+.
-    public var errorMessage: String?
+    public var errorMessage: String? = nil
     /// The endpoint type that was described. 1=brokers, 2=controllers.
     /// Versions 1+.
-    public var endpointType: Int8
+    public var endpointType: Int8 = 1
     /// The cluster ID that responding broker belongs to.
     /// Versions 0+.
-    public var clusterId: String
+    public var clusterId: String = ""
     /// The ID of the controller broker.
     /// Versions 0+.
-    public var controllerId: Int32
+    public var controllerId: Int32 = -1
     /// Each broker in the response.
     /// Versions 0+.
-    public var brokers: [DescribeClusterBroker]
+    public var brokers: [DescribeClusterBroker] = []
     /// 32-bit bitfield to represent authorized operations for this cluster.
     /// Versions 0+.
-    public var clusterAuthorizedOperations: Int32
+    public var clusterAuthorizedOperations: Int32 = -2147483648
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -109,18 +112,21 @@ public struct DescribeClusterResponse: KafkaResponse {
     public struct DescribeClusterBroker: Sendable, Equatable {
         /// The broker ID.
         /// Versions 0+.
-        public var brokerId: Int32
+        public var brokerId: Int32 = 0
         /// The broker hostname.
         /// Versions 0+.
-        public var host: String
+        public var host: String = ""
         /// The broker port.
         /// Versions 0+.
-        public var port: Int32
+        public var port: Int32 = 0
         /// The rack of the broker, or null if it has not been assigned to a rack.
         /// Versions 0+.
-        public var rack: String?
+        public var rack: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             brokerId: Int32 = 0,

@@ -12,15 +12,18 @@ public struct DescribeConfigsRequest: KafkaRequest {
 
     /// The resources whose configurations we want to describe.
     /// Versions 0+.
-    public var resources: [DescribeConfigsResource]
+    public var resources: [DescribeConfigsResource] = []
     /// True if we should include all synonyms.
     /// Versions 1+.
-    public var includeSynonyms: Bool
+    public var includeSynonyms: Bool = false
     /// True if we should include configuration documentation.
     /// Versions 3+.
-    public var includeDocumentation: Bool
+    public var includeDocumentation: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         resources: [DescribeConfigsResource] = [],
@@ -88,15 +91,18 @@ public struct DescribeConfigsRequest: KafkaRequest {
     public struct DescribeConfigsResource: Sendable, Equatable {
         /// The resource type.
         /// Versions 0+.
-        public var resourceType: Int8
+        public var resourceType: Int8 = 0
         /// The resource name.
         /// Versions 0+.
-        public var resourceName: String
+        public var resourceName: String = ""
         /// The configuration keys to list, or null to list all configuration keys.
         /// Versions 0+.
-        public var configurationKeys: [String]?
+        public var configurationKeys: [String]? = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             resourceType: Int8 = 0,

@@ -11,12 +11,15 @@ public struct DescribeConfigsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The results for each resource.
     /// Versions 0+.
-    public var results: [DescribeConfigsResult]
+    public var results: [DescribeConfigsResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -66,21 +69,24 @@ public struct DescribeConfigsResponse: KafkaResponse {
     public struct DescribeConfigsResult: Sendable, Equatable {
         /// The error code, or 0 if we were able to successfully describe the configurations.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The error message, or null if we were able to successfully describe the configurations.
         /// Versions 0+.
-        public var errorMessage: String?
+        public var errorMessage: String? = ""
         /// The resource type.
         /// Versions 0+.
-        public var resourceType: Int8
+        public var resourceType: Int8 = 0
         /// The resource name.
         /// Versions 0+.
-        public var resourceName: String
+        public var resourceName: String = ""
         /// Each listed configuration.
         /// Versions 0+.
-        public var configs: [DescribeConfigsResourceResult]
+        public var configs: [DescribeConfigsResourceResult] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             errorCode: Int16 = 0,
@@ -138,33 +144,36 @@ public struct DescribeConfigsResponse: KafkaResponse {
     public struct DescribeConfigsResourceResult: Sendable, Equatable {
         /// The configuration name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The configuration value.
         /// Versions 0+.
-        public var value: String?
+        public var value: String? = ""
         /// True if the configuration is read-only.
         /// Versions 0+.
-        public var readOnly: Bool
+        public var readOnly: Bool = false
         /// True if the configuration is not set.
         /// Versions 0.
-        public var isDefault: Bool
+        public var isDefault: Bool = false
         /// The configuration source.
         /// Versions 1+.
-        public var configSource: Int8
+        public var configSource: Int8 = -1
         /// True if this configuration is sensitive.
         /// Versions 0+.
-        public var isSensitive: Bool
+        public var isSensitive: Bool = false
         /// The synonyms for this configuration key.
         /// Versions 1+.
-        public var synonyms: [DescribeConfigsSynonym]
+        public var synonyms: [DescribeConfigsSynonym] = []
         /// The configuration data type. Type can be one of the following values - BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD
         /// Versions 3+.
-        public var configType: Int8
+        public var configType: Int8 = 0
         /// The configuration documentation.
         /// Versions 3+.
-        public var documentation: String?
+        public var documentation: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -261,15 +270,18 @@ public struct DescribeConfigsResponse: KafkaResponse {
     public struct DescribeConfigsSynonym: Sendable, Equatable {
         /// The synonym name.
         /// Versions 1+.
-        public var name: String
+        public var name: String = ""
         /// The synonym value.
         /// Versions 1+.
-        public var value: String?
+        public var value: String? = ""
         /// The synonym source.
         /// Versions 1+.
-        public var source: Int8
+        public var source: Int8 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -12,12 +12,15 @@ public struct DescribeGroupsRequest: KafkaRequest {
 
     /// The names of the groups to describe
     /// Versions 0+.
-    public var groups: [String]
+    public var groups: [String] = []
     /// Whether to include authorized operations.
     /// Versions 3+.
-    public var includeAuthorizedOperations: Bool
+    public var includeAuthorizedOperations: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groups: [String] = [],

@@ -11,12 +11,15 @@ public struct DescribeGroupsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Each described group.
     /// Versions 0+.
-    public var groups: [DescribedGroup]
+    public var groups: [DescribedGroup] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -70,27 +73,30 @@ public struct DescribeGroupsResponse: KafkaResponse {
     public struct DescribedGroup: Sendable, Equatable {
         /// The describe error, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The group ID string.
         /// Versions 0+.
-        public var groupId: String
+        public var groupId: String = ""
         /// The group state string, or the empty string.
         /// Versions 0+.
-        public var groupState: String
+        public var groupState: String = ""
         /// The group protocol type, or the empty string.
         /// Versions 0+.
-        public var protocolType: String
+        public var protocolType: String = ""
         /// The group protocol data, or the empty string.
         /// Versions 0+.
-        public var protocolData: String
+        public var protocolData: String = ""
         /// The group members.
         /// Versions 0+.
-        public var members: [DescribedGroupMember]
+        public var members: [DescribedGroupMember] = []
         /// 32-bit bitfield to represent authorized operations for this group.
         /// Versions 3+.
-        public var authorizedOperations: Int32
+        public var authorizedOperations: Int32 = -2147483648
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             errorCode: Int16 = 0,
@@ -163,24 +169,27 @@ public struct DescribeGroupsResponse: KafkaResponse {
     public struct DescribedGroupMember: Sendable, Equatable {
         /// The member ID assigned by the group coordinator.
         /// Versions 0+.
-        public var memberId: String
+        public var memberId: String = ""
         /// The unique identifier of the consumer instance provided by end user.
         /// Versions 4+.
-        public var groupInstanceId: String?
+        public var groupInstanceId: String? = nil
         /// The client ID used in the member's latest join group request.
         /// Versions 0+.
-        public var clientId: String
+        public var clientId: String = ""
         /// The client host.
         /// Versions 0+.
-        public var clientHost: String
+        public var clientHost: String = ""
         /// The metadata corresponding to the current group protocol in use.
         /// Versions 0+.
-        public var memberMetadata: [UInt8]
+        public var memberMetadata: [UInt8] = []
         /// The current assignment provided by the group leader.
         /// Versions 0+.
-        public var memberAssignment: [UInt8]
+        public var memberAssignment: [UInt8] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             memberId: String = "",

@@ -12,18 +12,21 @@ public struct EndTxnRequest: KafkaRequest {
 
     /// The ID of the transaction to end.
     /// Versions 0+.
-    public var transactionalId: String
+    public var transactionalId: String = ""
     /// The producer ID.
     /// Versions 0+.
-    public var producerId: Int64
+    public var producerId: Int64 = 0
     /// The current epoch associated with the producer.
     /// Versions 0+.
-    public var producerEpoch: Int16
+    public var producerEpoch: Int16 = 0
     /// True if the transaction was committed, false if it was aborted.
     /// Versions 0+.
-    public var committed: Bool
+    public var committed: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactionalId: String = "",

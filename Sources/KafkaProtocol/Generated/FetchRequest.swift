@@ -12,41 +12,44 @@ public struct FetchRequest: KafkaRequest {
 
     /// The clusterId if known. This is used to validate metadata fetches prior to broker registration.
     /// Versions 12+, tagged 0.
-    public var clusterId: String?
+    public var clusterId: String? = nil
     /// The broker ID of the follower, of -1 if this request is from a consumer.
     /// Versions 0-14.
-    public var replicaId: Int32
+    public var replicaId: Int32 = -1
     /// Versions 15+, tagged 1.
-    public var replicaState: ReplicaState
+    public var replicaState: ReplicaState = ReplicaState()
     /// The maximum time in milliseconds to wait for the response.
     /// Versions 0+.
-    public var maxWaitMs: Int32
+    public var maxWaitMs: Int32 = 0
     /// The minimum bytes to accumulate in the response.
     /// Versions 0+.
-    public var minBytes: Int32
+    public var minBytes: Int32 = 0
     /// The maximum bytes to fetch.  See KIP-74 for cases where this limit may not be honored.
     /// Versions 3+.
-    public var maxBytes: Int32
+    public var maxBytes: Int32 = 2147483647
     /// This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records
     /// Versions 4+.
-    public var isolationLevel: Int8
+    public var isolationLevel: Int8 = 0
     /// The fetch session ID.
     /// Versions 7+.
-    public var sessionId: Int32
+    public var sessionId: Int32 = 0
     /// The fetch session epoch, which is used for ordering requests in a session.
     /// Versions 7+.
-    public var sessionEpoch: Int32
+    public var sessionEpoch: Int32 = -1
     /// The topics to fetch.
     /// Versions 0+.
-    public var topics: [FetchTopic]
+    public var topics: [FetchTopic] = []
     /// In an incremental fetch request, the partitions to remove.
     /// Versions 7+.
-    public var forgottenTopicsData: [ForgottenTopic]
+    public var forgottenTopicsData: [ForgottenTopic] = []
     /// Rack ID of the consumer making this request
     /// Versions 11+.
-    public var rackId: String
+    public var rackId: String = ""
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         clusterId: String? = nil,
@@ -202,12 +205,15 @@ public struct FetchRequest: KafkaRequest {
     public struct ReplicaState: Sendable, Equatable {
         /// The replica ID of the follower, or -1 if this request is from a consumer.
         /// Versions 15+.
-        public var replicaId: Int32
+        public var replicaId: Int32 = -1
         /// The epoch of this follower, or -1 if not available.
         /// Versions 15+.
-        public var replicaEpoch: Int64
+        public var replicaEpoch: Int64 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             replicaId: Int32 = -1,
@@ -236,15 +242,18 @@ public struct FetchRequest: KafkaRequest {
     public struct FetchTopic: Sendable, Equatable {
         /// The name of the topic to fetch.
         /// Versions 0-12.
-        public var topic: String
+        public var topic: String = ""
         /// The unique topic ID
         /// Versions 13+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The partitions to fetch.
         /// Versions 0+.
-        public var partitions: [FetchPartition]
+        public var partitions: [FetchPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",
@@ -302,27 +311,30 @@ public struct FetchRequest: KafkaRequest {
     public struct FetchPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partition: Int32
+        public var partition: Int32 = 0
         /// The current leader epoch of the partition.
         /// Versions 9+.
-        public var currentLeaderEpoch: Int32
+        public var currentLeaderEpoch: Int32 = -1
         /// The message offset.
         /// Versions 0+.
-        public var fetchOffset: Int64
+        public var fetchOffset: Int64 = 0
         /// The epoch of the last fetched record or -1 if there is none
         /// Versions 12+.
-        public var lastFetchedEpoch: Int32
+        public var lastFetchedEpoch: Int32 = -1
         /// The earliest available offset of the follower replica.  The field is only used when the request is sent by the follower.
         /// Versions 5+.
-        public var logStartOffset: Int64
+        public var logStartOffset: Int64 = -1
         /// The maximum bytes to fetch from this partition.  See KIP-74 for cases where this limit may not be honored.
         /// Versions 0+.
-        public var partitionMaxBytes: Int32
+        public var partitionMaxBytes: Int32 = 0
         /// The directory id of the follower fetching
         /// Versions 17+, tagged 0.
-        public var replicaDirectoryId: KafkaUUID
+        public var replicaDirectoryId: KafkaUUID = .zero
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partition: Int32 = 0,
@@ -404,15 +416,18 @@ public struct FetchRequest: KafkaRequest {
     public struct ForgottenTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 7-12.
-        public var topic: String
+        public var topic: String = ""
         /// The unique topic ID
         /// Versions 13+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The partitions indexes to forget.
         /// Versions 7+.
-        public var partitions: [Int32]
+        public var partitions: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",

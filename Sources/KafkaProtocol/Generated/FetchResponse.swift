@@ -11,21 +11,24 @@ public struct FetchResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The top level response error code.
     /// Versions 7+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The fetch session ID, or 0 if this is not part of a fetch session.
     /// Versions 7+.
-    public var sessionId: Int32
+    public var sessionId: Int32 = 0
     /// The response topics.
     /// Versions 0+.
-    public var responses: [FetchableTopicResponse]
+    public var responses: [FetchableTopicResponse] = []
     /// Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
     /// Versions 16+, tagged 0.
-    public var nodeEndpoints: [NodeEndpoint]
+    public var nodeEndpoints: [NodeEndpoint] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -128,15 +131,18 @@ public struct FetchResponse: KafkaResponse {
     public struct FetchableTopicResponse: Sendable, Equatable {
         /// The topic name.
         /// Versions 0-12.
-        public var topic: String
+        public var topic: String = ""
         /// The unique topic ID
         /// Versions 13+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The topic partitions.
         /// Versions 0+.
-        public var partitions: [PartitionData]
+        public var partitions: [PartitionData] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",
@@ -194,38 +200,41 @@ public struct FetchResponse: KafkaResponse {
     public struct PartitionData: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The error code, or 0 if there was no fetch error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The current high water mark.
         /// Versions 0+.
-        public var highWatermark: Int64
+        public var highWatermark: Int64 = 0
         /// The last stable offset (or LSO) of the partition. This is the last offset such that the state of all transactional records prior to this offset have been decided (ABORTED or COMMITTED)
         /// Versions 4+.
-        public var lastStableOffset: Int64
+        public var lastStableOffset: Int64 = -1
         /// The current log start offset.
         /// Versions 5+.
-        public var logStartOffset: Int64
+        public var logStartOffset: Int64 = -1
         /// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the request, this field indicates the largest epoch and its end offset such that subsequent records are known to diverge
         /// Versions 12+, tagged 0.
-        public var divergingEpoch: EpochEndOffset
+        public var divergingEpoch: EpochEndOffset = EpochEndOffset()
         /// Versions 12+, tagged 1.
-        public var currentLeader: LeaderIdAndEpoch
+        public var currentLeader: LeaderIdAndEpoch = LeaderIdAndEpoch()
         /// In the case of fetching an offset less than the LogStartOffset, this is the end offset and epoch that should be used in the FetchSnapshot request.
         /// Versions 12+, tagged 2.
-        public var snapshotId: SnapshotId
+        public var snapshotId: SnapshotId = SnapshotId()
         /// The aborted transactions.
         /// Versions 4+.
-        public var abortedTransactions: [AbortedTransaction]?
+        public var abortedTransactions: [AbortedTransaction]? = []
         /// The preferred read replica for the consumer to use on its next fetch request
         /// Versions 11+.
-        public var preferredReadReplica: Int32
+        public var preferredReadReplica: Int32 = -1
         /// The record data.
         /// Versions 0+.
-        public var records: [UInt8]?
+        public var records: [UInt8]? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,
@@ -360,11 +369,14 @@ public struct FetchResponse: KafkaResponse {
 
     public struct EpochEndOffset: Sendable, Equatable {
         /// Versions 12+.
-        public var epoch: Int32
+        public var epoch: Int32 = -1
         /// Versions 12+.
-        public var endOffset: Int64
+        public var endOffset: Int64 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             epoch: Int32 = -1,
@@ -393,12 +405,15 @@ public struct FetchResponse: KafkaResponse {
     public struct LeaderIdAndEpoch: Sendable, Equatable {
         /// The ID of the current leader or -1 if the leader is unknown.
         /// Versions 12+.
-        public var leaderId: Int32
+        public var leaderId: Int32 = -1
         /// The latest known leader epoch
         /// Versions 12+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             leaderId: Int32 = -1,
@@ -426,11 +441,14 @@ public struct FetchResponse: KafkaResponse {
 
     public struct SnapshotId: Sendable, Equatable {
         /// Versions 0+.
-        public var endOffset: Int64
+        public var endOffset: Int64 = -1
         /// Versions 0+.
-        public var epoch: Int32
+        public var epoch: Int32 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             endOffset: Int64 = -1,
@@ -459,12 +477,15 @@ public struct FetchResponse: KafkaResponse {
     public struct AbortedTransaction: Sendable, Equatable {
         /// The producer id associated with the aborted transaction.
         /// Versions 4+.
-        public var producerId: Int64
+        public var producerId: Int64 = 0
         /// The first offset in the aborted transaction.
         /// Versions 4+.
-        public var firstOffset: Int64
+        public var firstOffset: Int64 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             producerId: Int64 = 0,
@@ -499,18 +520,21 @@ public struct FetchResponse: KafkaResponse {
     public struct NodeEndpoint: Sendable, Equatable {
         /// The ID of the associated node.
         /// Versions 16+.
-        public var nodeId: Int32
+        public var nodeId: Int32 = 0
         /// The node's hostname.
         /// Versions 16+.
-        public var host: String
+        public var host: String = ""
         /// The node's port.
         /// Versions 16+.
-        public var port: Int32
+        public var port: Int32 = 0
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 16+.
-        public var rack: String?
+        public var rack: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             nodeId: Int32 = 0,

@@ -12,15 +12,18 @@ public struct FindCoordinatorRequest: KafkaRequest {
 
     /// The coordinator key.
     /// Versions 0-3.
-    public var key: String
+    public var key: String = ""
     /// The coordinator key type. (Group, transaction, etc.)
     /// Versions 1+.
-    public var keyType: Int8
+    public var keyType: Int8 = 0
     /// The coordinator keys.
     /// Versions 4+.
-    public var coordinatorKeys: [String]
+    public var coordinatorKeys: [String] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         key: String = "",

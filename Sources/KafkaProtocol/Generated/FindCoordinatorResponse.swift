@@ -11,27 +11,30 @@ public struct FindCoordinatorResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The error code, or 0 if there was no error.
     /// Versions 0-3.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The error message, or null if there was no error.
     /// Versions 1-3.
-    public var errorMessage: String?
+    public var errorMessage: String? = ""
     /// The node id.
     /// Versions 0-3.
-    public var nodeId: Int32
+    public var nodeId: Int32 = 0
     /// The host name.
     /// Versions 0-3.
-    public var host: String
+    public var host: String = ""
     /// The port.
     /// Versions 0-3.
-    public var port: Int32
+    public var port: Int32 = 0
     /// Each coordinator result in the response
     /// Versions 4+.
-    public var coordinators: [Coordinator]
+    public var coordinators: [Coordinator] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -144,24 +147,27 @@ public struct FindCoordinatorResponse: KafkaResponse {
     public struct Coordinator: Sendable, Equatable {
         /// The coordinator key.
         /// Versions 4+.
-        public var key: String
+        public var key: String = ""
         /// The node id.
         /// Versions 4+.
-        public var nodeId: Int32
+        public var nodeId: Int32 = 0
         /// The host name.
         /// Versions 4+.
-        public var host: String
+        public var host: String = ""
         /// The port.
         /// Versions 4+.
-        public var port: Int32
+        public var port: Int32 = 0
         /// The error code, or 0 if there was no error.
         /// Versions 4+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The error message, or null if there was no error.
         /// Versions 4+.
-        public var errorMessage: String?
+        public var errorMessage: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             key: String = "",

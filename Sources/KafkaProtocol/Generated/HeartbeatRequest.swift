@@ -12,18 +12,21 @@ public struct HeartbeatRequest: KafkaRequest {
 
     /// The group id.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The generation of the group.
     /// Versions 0+.
-    public var generationId: Int32
+    public var generationId: Int32 = 0
     /// The member ID.
     /// Versions 0+.
-    public var memberId: String
+    public var memberId: String = ""
     /// The unique identifier of the consumer instance provided by end user.
     /// Versions 3+.
-    public var groupInstanceId: String?
+    public var groupInstanceId: String? = nil
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",

@@ -12,18 +12,21 @@ public struct InitProducerIdRequest: KafkaRequest {
 
     /// The transactional id, or null if the producer is not transactional.
     /// Versions 0+.
-    public var transactionalId: String?
+    public var transactionalId: String? = ""
     /// The time in ms to wait before aborting idle transactions sent by this producer. This is only relevant if a TransactionalId has been defined.
     /// Versions 0+.
-    public var transactionTimeoutMs: Int32
+    public var transactionTimeoutMs: Int32 = 0
     /// The producer id. This is used to disambiguate requests if a transactional id is reused following its expiration.
     /// Versions 3+.
-    public var producerId: Int64
+    public var producerId: Int64 = -1
     /// The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match.
     /// Versions 3+.
-    public var producerEpoch: Int16
+    public var producerEpoch: Int16 = -1
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactionalId: String? = "",

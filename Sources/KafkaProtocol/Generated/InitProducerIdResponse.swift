@@ -11,18 +11,21 @@ public struct InitProducerIdResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The current producer id.
     /// Versions 0+.
-    public var producerId: Int64
+    public var producerId: Int64 = -1
     /// The current epoch associated with the producer id.
     /// Versions 0+.
-    public var producerEpoch: Int16
+    public var producerEpoch: Int16 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,

@@ -12,30 +12,33 @@ public struct JoinGroupRequest: KafkaRequest {
 
     /// The group identifier.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The coordinator considers the consumer dead if it receives no heartbeat after this timeout in milliseconds.
     /// Versions 0+.
-    public var sessionTimeoutMs: Int32
+    public var sessionTimeoutMs: Int32 = 0
     /// The maximum time in milliseconds that the coordinator will wait for each member to rejoin when rebalancing the group.
     /// Versions 1+.
-    public var rebalanceTimeoutMs: Int32
+    public var rebalanceTimeoutMs: Int32 = -1
     /// The member id assigned by the group coordinator.
     /// Versions 0+.
-    public var memberId: String
+    public var memberId: String = ""
     /// The unique identifier of the consumer instance provided by end user.
     /// Versions 5+.
-    public var groupInstanceId: String?
+    public var groupInstanceId: String? = nil
     /// The unique name the for class of protocols implemented by the group we want to join.
     /// Versions 0+.
-    public var protocolType: String
+    public var protocolType: String = ""
     /// The list of protocols that the member supports.
     /// Versions 0+.
-    public var protocols: [JoinGroupRequestProtocol]
+    public var protocols: [JoinGroupRequestProtocol] = []
     /// The reason why the member (re-)joins the group.
     /// Versions 8+.
-    public var reason: String?
+    public var reason: String? = nil
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -124,12 +127,15 @@ public struct JoinGroupRequest: KafkaRequest {
     public struct JoinGroupRequestProtocol: Sendable, Equatable {
         /// The protocol name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The protocol metadata.
         /// Versions 0+.
-        public var metadata: [UInt8]
+        public var metadata: [UInt8] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

@@ -11,32 +11,35 @@ public struct JoinGroupResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 2+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The generation ID of the group.
     /// Versions 0+.
-    public var generationId: Int32
+    public var generationId: Int32 = -1
     /// The group protocol name.
     /// Versions 7+.
-    public var protocolType: String?
+    public var protocolType: String? = nil
     /// The group protocol selected by the coordinator.
     /// Versions 0+.
-    public var protocolName: String?
+    public var protocolName: String? = ""
     /// The leader of the group.
     /// Versions 0+.
-    public var leader: String
+    public var leader: String = ""
     /// True if the leader must skip running the assignment.
     /// Versions 9+.
-    public var skipAssignment: Bool
+    public var skipAssignment: Bool = false
     /// The member ID assigned by the group coordinator.
     /// Versions 0+.
-    public var memberId: String
+    public var memberId: String = ""
     /// Versions 0+.
-    public var members: [JoinGroupResponseMember]
+    public var members: [JoinGroupResponseMember] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -129,15 +132,18 @@ public struct JoinGroupResponse: KafkaResponse {
     public struct JoinGroupResponseMember: Sendable, Equatable {
         /// The group member ID.
         /// Versions 0+.
-        public var memberId: String
+        public var memberId: String = ""
         /// The unique identifier of the consumer instance provided by end user.
         /// Versions 5+.
-        public var groupInstanceId: String?
+        public var groupInstanceId: String? = nil
         /// The group member metadata.
         /// Versions 0+.
-        public var metadata: [UInt8]
+        public var metadata: [UInt8] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             memberId: String = "",

@@ -12,15 +12,18 @@ public struct LeaveGroupRequest: KafkaRequest {
 
     /// The ID of the group to leave.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The member ID to remove from the group.
     /// Versions 0-2.
-    public var memberId: String
+    public var memberId: String = ""
     /// List of leaving member identities.
     /// Versions 3+.
-    public var members: [MemberIdentity]
+    public var members: [MemberIdentity] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -88,15 +91,18 @@ public struct LeaveGroupRequest: KafkaRequest {
     public struct MemberIdentity: Sendable, Equatable {
         /// The member ID to remove from the group.
         /// Versions 3+.
-        public var memberId: String
+        public var memberId: String = ""
         /// The group instance ID to remove from the group.
         /// Versions 3+.
-        public var groupInstanceId: String?
+        public var groupInstanceId: String? = nil
         /// The reason why the member left the group.
         /// Versions 5+.
-        public var reason: String?
+        public var reason: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             memberId: String = "",

@@ -11,15 +11,18 @@ public struct LeaveGroupResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// List of leaving member responses.
     /// Versions 3+.
-    public var members: [MemberResponse]
+    public var members: [MemberResponse] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -84,15 +87,18 @@ public struct LeaveGroupResponse: KafkaResponse {
     public struct MemberResponse: Sendable, Equatable {
         /// The member ID to remove from the group.
         /// Versions 3+.
-        public var memberId: String
+        public var memberId: String = ""
         /// The group instance ID to remove from the group.
         /// Versions 3+.
-        public var groupInstanceId: String?
+        public var groupInstanceId: String? = ""
         /// The error code, or 0 if there was no error.
         /// Versions 3+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             memberId: String = "",

@@ -12,12 +12,15 @@ public struct ListGroupsRequest: KafkaRequest {
 
     /// The states of the groups we want to list. If empty, all groups are returned with their state.
     /// Versions 4+.
-    public var statesFilter: [String]
+    public var statesFilter: [String] = []
     /// The types of the groups we want to list. If empty, all groups are returned with their type.
     /// Versions 5+.
-    public var typesFilter: [String]
+    public var typesFilter: [String] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         statesFilter: [String] = [],

@@ -11,15 +11,18 @@ public struct ListGroupsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// Each group in the response.
     /// Versions 0+.
-    public var groups: [ListedGroup]
+    public var groups: [ListedGroup] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -77,18 +80,21 @@ public struct ListGroupsResponse: KafkaResponse {
     public struct ListedGroup: Sendable, Equatable {
         /// The group ID.
         /// Versions 0+.
-        public var groupId: String
+        public var groupId: String = ""
         /// The group protocol type.
         /// Versions 0+.
-        public var protocolType: String
+        public var protocolType: String = ""
         /// The group state name.
         /// Versions 4+.
-        public var groupState: String
+        public var groupState: String = ""
         /// The group type name.
         /// Versions 5+.
-        public var groupType: String
+        public var groupType: String = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             groupId: String = "",

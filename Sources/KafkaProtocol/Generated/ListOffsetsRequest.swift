@@ -12,18 +12,21 @@ public struct ListOffsetsRequest: KafkaRequest {
 
     /// The broker ID of the requester, or -1 if this request is being made by a normal consumer.
     /// Versions 0+.
-    public var replicaId: Int32
+    public var replicaId: Int32 = 0
     /// This setting controls the visibility of transactional records. Using READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional records are visible. To be more concrete, READ_COMMITTED returns all data from offsets smaller than the current LSO (last stable offset), and enables the inclusion of the list of aborted transactions in the result, which allows consumers to discard ABORTED transactional records
     /// Versions 2+.
-    public var isolationLevel: Int8
+    public var isolationLevel: Int8 = 0
     /// Each topic in the request.
     /// Versions 0+.
-    public var topics: [ListOffsetsTopic]
+    public var topics: [ListOffsetsTopic] = []
     /// The timeout to await a response in milliseconds for requests that require reading from remote storage for topics enabled with tiered storage.
     /// Versions 10+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         replicaId: Int32 = 0,
@@ -92,12 +95,15 @@ public struct ListOffsetsRequest: KafkaRequest {
     public struct ListOffsetsTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition in the request.
         /// Versions 0+.
-        public var partitions: [ListOffsetsPartition]
+        public var partitions: [ListOffsetsPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -143,18 +149,21 @@ public struct ListOffsetsRequest: KafkaRequest {
     public struct ListOffsetsPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The current leader epoch.
         /// Versions 4+.
-        public var currentLeaderEpoch: Int32
+        public var currentLeaderEpoch: Int32 = -1
         /// The current timestamp.
         /// Versions 0+.
-        public var timestamp: Int64
+        public var timestamp: Int64 = 0
         /// The maximum number of offsets to report.
         /// Versions 0.
-        public var maxNumOffsets: Int32
+        public var maxNumOffsets: Int32 = 1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

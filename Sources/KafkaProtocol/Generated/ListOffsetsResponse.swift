@@ -11,12 +11,15 @@ public struct ListOffsetsResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 2+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Each topic in the response.
     /// Versions 0+.
-    public var topics: [ListOffsetsTopicResponse]
+    public var topics: [ListOffsetsTopicResponse] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -70,12 +73,15 @@ public struct ListOffsetsResponse: KafkaResponse {
     public struct ListOffsetsTopicResponse: Sendable, Equatable {
         /// The topic name
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition in the response.
         /// Versions 0+.
-        public var partitions: [ListOffsetsPartitionResponse]
+        public var partitions: [ListOffsetsPartitionResponse] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -121,23 +127,26 @@ public struct ListOffsetsResponse: KafkaResponse {
     public struct ListOffsetsPartitionResponse: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The partition error code, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The result offsets.
         /// Versions 0.
-        public var oldStyleOffsets: [Int64]
+        public var oldStyleOffsets: [Int64] = []
         /// The timestamp associated with the returned offset.
         /// Versions 1+.
-        public var timestamp: Int64
+        public var timestamp: Int64 = -1
         /// The returned offset.
         /// Versions 1+.
-        public var offset: Int64
+        public var offset: Int64 = -1
         /// Versions 4+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

@@ -12,18 +12,21 @@ public struct MetadataRequest: KafkaRequest {
 
     /// The topics to fetch metadata for.
     /// Versions 0+.
-    public var topics: [MetadataRequestTopic]?
+    public var topics: [MetadataRequestTopic]? = []
     /// If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so.
     /// Versions 4+.
-    public var allowAutoTopicCreation: Bool
+    public var allowAutoTopicCreation: Bool = true
     /// Whether to include cluster authorized operations.
     /// Versions 8-10.
-    public var includeClusterAuthorizedOperations: Bool
+    public var includeClusterAuthorizedOperations: Bool = false
     /// Whether to include topic authorized operations.
     /// Versions 8+.
-    public var includeTopicAuthorizedOperations: Bool
+    public var includeTopicAuthorizedOperations: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         topics: [MetadataRequestTopic]? = [],
@@ -104,12 +107,15 @@ public struct MetadataRequest: KafkaRequest {
     public struct MetadataRequestTopic: Sendable, Equatable {
         /// The topic id.
         /// Versions 10+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// The topic name.
         /// Versions 0+.
-        public var name: String?
+        public var name: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topicId: KafkaUUID = .zero,

@@ -11,24 +11,27 @@ public struct MetadataResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 3+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// A list of brokers present in the cluster.
     /// Versions 0+.
-    public var brokers: [MetadataResponseBroker]
+    public var brokers: [MetadataResponseBroker] = []
     /// The cluster ID that responding broker belongs to.
     /// Versions 2+.
-    public var clusterId: String?
+    public var clusterId: String? = nil
     /// The ID of the controller broker.
     /// Versions 1+.
-    public var controllerId: Int32
+    public var controllerId: Int32 = -1
     /// Each topic in the response.
     /// Versions 0+.
-    public var topics: [MetadataResponseTopic]
+    public var topics: [MetadataResponseTopic] = []
     /// 32-bit bitfield to represent authorized operations for this cluster.
     /// Versions 8-10.
-    public var clusterAuthorizedOperations: Int32
+    public var clusterAuthorizedOperations: Int32 = -2147483648
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -124,18 +127,21 @@ public struct MetadataResponse: KafkaResponse {
     public struct MetadataResponseBroker: Sendable, Equatable {
         /// The broker ID.
         /// Versions 0+.
-        public var nodeId: Int32
+        public var nodeId: Int32 = 0
         /// The broker hostname.
         /// Versions 0+.
-        public var host: String
+        public var host: String = ""
         /// The broker port.
         /// Versions 0+.
-        public var port: Int32
+        public var port: Int32 = 0
         /// The rack of the broker, or null if it has not been assigned to a rack.
         /// Versions 1+.
-        public var rack: String?
+        public var rack: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             nodeId: Int32 = 0,
@@ -182,24 +188,27 @@ public struct MetadataResponse: KafkaResponse {
     public struct MetadataResponseTopic: Sendable, Equatable {
         /// The topic error, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated.
         /// Versions 0+.
-        public var name: String?
+        public var name: String? = ""
         /// The topic id. Zero for non-existing topics queried by name. This is never zero when ErrorCode is zero. One of Name and TopicId is always populated.
         /// Versions 10+.
-        public var topicId: KafkaUUID
+        public var topicId: KafkaUUID = .zero
         /// True if the topic is internal.
         /// Versions 1+.
-        public var isInternal: Bool
+        public var isInternal: Bool = false
         /// Each partition in the topic.
         /// Versions 0+.
-        public var partitions: [MetadataResponsePartition]
+        public var partitions: [MetadataResponsePartition] = []
         /// 32-bit bitfield to represent authorized operations for this topic.
         /// Versions 8+.
-        public var topicAuthorizedOperations: Int32
+        public var topicAuthorizedOperations: Int32 = -2147483648
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             errorCode: Int16 = 0,
@@ -276,27 +285,30 @@ public struct MetadataResponse: KafkaResponse {
     public struct MetadataResponsePartition: Sendable, Equatable {
         /// The partition error, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The ID of the leader broker.
         /// Versions 0+.
-        public var leaderId: Int32
+        public var leaderId: Int32 = 0
         /// The leader epoch of this partition.
         /// Versions 7+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = -1
         /// The set of all nodes that host this partition.
         /// Versions 0+.
-        public var replicaNodes: [Int32]
+        public var replicaNodes: [Int32] = []
         /// The set of nodes that are in sync with the leader for this partition.
         /// Versions 0+.
-        public var isrNodes: [Int32]
+        public var isrNodes: [Int32] = []
         /// The set of offline replicas of this partition.
         /// Versions 5+.
-        public var offlineReplicas: [Int32]
+        public var offlineReplicas: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             errorCode: Int16 = 0,

@@ -12,24 +12,27 @@ public struct OffsetCommitRequest: KafkaRequest {
 
     /// The unique group identifier.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The generation of the group if using the classic group protocol or the member epoch if using the consumer protocol.
     /// Versions 1+.
-    public var generationIdOrMemberEpoch: Int32
+    public var generationIdOrMemberEpoch: Int32 = -1
     /// The member ID assigned by the group coordinator.
     /// Versions 1+.
-    public var memberId: String
+    public var memberId: String = ""
     /// The unique identifier of the consumer instance provided by end user.
     /// Versions 7+.
-    public var groupInstanceId: String?
+    public var groupInstanceId: String? = nil
     /// The time period in ms to retain the offset.
     /// Versions 2-4.
-    public var retentionTimeMs: Int64
+    public var retentionTimeMs: Int64 = -1
     /// The topics to commit offsets for.
     /// Versions 0+.
-    public var topics: [OffsetCommitRequestTopic]
+    public var topics: [OffsetCommitRequestTopic] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -114,12 +117,15 @@ public struct OffsetCommitRequest: KafkaRequest {
     public struct OffsetCommitRequestTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition to commit offsets for.
         /// Versions 0+.
-        public var partitions: [OffsetCommitRequestPartition]
+        public var partitions: [OffsetCommitRequestPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -165,21 +171,24 @@ public struct OffsetCommitRequest: KafkaRequest {
     public struct OffsetCommitRequestPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The message offset to be committed.
         /// Versions 0+.
-        public var committedOffset: Int64
+        public var committedOffset: Int64 = 0
         /// The leader epoch of this partition.
         /// Versions 6+.
-        public var committedLeaderEpoch: Int32
+        public var committedLeaderEpoch: Int32 = -1
         /// The timestamp of the commit.
         /// Versions 1.
-        public var commitTimestamp: Int64
+        public var commitTimestamp: Int64 = -1
         /// Any associated metadata the client wants to keep.
         /// Versions 0+.
-        public var committedMetadata: String?
+        public var committedMetadata: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

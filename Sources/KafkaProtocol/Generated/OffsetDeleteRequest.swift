@@ -12,10 +12,13 @@ public struct OffsetDeleteRequest: KafkaRequest {
 
     /// The unique group identifier.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The topics to delete offsets for
     /// Versions 0+.
-    public var topics: [OffsetDeleteRequestTopic]
+    public var topics: [OffsetDeleteRequestTopic] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -56,10 +59,13 @@ public struct OffsetDeleteRequest: KafkaRequest {
     public struct OffsetDeleteRequestTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition to delete offsets for.
         /// Versions 0+.
-        public var partitions: [OffsetDeleteRequestPartition]
+        public var partitions: [OffsetDeleteRequestPartition] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -96,7 +102,10 @@ public struct OffsetDeleteRequest: KafkaRequest {
     public struct OffsetDeleteRequestPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0

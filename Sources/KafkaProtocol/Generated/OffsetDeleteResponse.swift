@@ -11,13 +11,16 @@ public struct OffsetDeleteResponse: KafkaResponse {
 
     /// The top-level error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The responses for each topic.
     /// Versions 0+.
-    public var topics: [OffsetDeleteResponseTopic]
+    public var topics: [OffsetDeleteResponseTopic] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         errorCode: Int16 = 0,
@@ -62,10 +65,13 @@ public struct OffsetDeleteResponse: KafkaResponse {
     public struct OffsetDeleteResponseTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The responses for each partition in the topic.
         /// Versions 0+.
-        public var partitions: [OffsetDeleteResponsePartition]
+        public var partitions: [OffsetDeleteResponsePartition] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -102,10 +108,13 @@ public struct OffsetDeleteResponse: KafkaResponse {
     public struct OffsetDeleteResponsePartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The error code, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

@@ -12,18 +12,21 @@ public struct OffsetFetchRequest: KafkaRequest {
 
     /// The group to fetch offsets for.
     /// Versions 0-7.
-    public var groupId: String
+    public var groupId: String = ""
     /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
     /// Versions 0-7.
-    public var topics: [OffsetFetchRequestTopic]?
+    public var topics: [OffsetFetchRequestTopic]? = []
     /// Each group we would like to fetch offsets for
     /// Versions 8+.
-    public var groups: [OffsetFetchRequestGroup]
+    public var groups: [OffsetFetchRequestGroup] = []
     /// Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions.
     /// Versions 7+.
-    public var requireStable: Bool
+    public var requireStable: Bool = false
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -122,12 +125,15 @@ public struct OffsetFetchRequest: KafkaRequest {
     public struct OffsetFetchRequestTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0-7.
-        public var name: String
+        public var name: String = ""
         /// The partition indexes we would like to fetch offsets for.
         /// Versions 0-7.
-        public var partitionIndexes: [Int32]
+        public var partitionIndexes: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -173,18 +179,21 @@ public struct OffsetFetchRequest: KafkaRequest {
     public struct OffsetFetchRequestGroup: Sendable, Equatable {
         /// The group ID.
         /// Versions 8+.
-        public var groupId: String
+        public var groupId: String = ""
         /// The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848).
         /// Versions 9+.
-        public var memberId: String?
+        public var memberId: String? = nil
         /// The member epoch if using the new consumer protocol (KIP-848).
         /// Versions 9+.
-        public var memberEpoch: Int32
+        public var memberEpoch: Int32 = -1
         /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
         /// Versions 8+.
-        public var topics: [OffsetFetchRequestTopics]?
+        public var topics: [OffsetFetchRequestTopics]? = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             groupId: String = "",
@@ -242,12 +251,15 @@ public struct OffsetFetchRequest: KafkaRequest {
     public struct OffsetFetchRequestTopics: Sendable, Equatable {
         /// The topic name.
         /// Versions 8+.
-        public var name: String
+        public var name: String = ""
         /// The partition indexes we would like to fetch offsets for.
         /// Versions 8+.
-        public var partitionIndexes: [Int32]
+        public var partitionIndexes: [Int32] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",

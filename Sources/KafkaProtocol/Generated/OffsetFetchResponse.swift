@@ -11,18 +11,21 @@ public struct OffsetFetchResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 3+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The responses per topic.
     /// Versions 0-7.
-    public var topics: [OffsetFetchResponseTopic]
+    public var topics: [OffsetFetchResponseTopic] = []
     /// The top-level error code, or 0 if there was no error.
     /// Versions 2-7.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The responses per group id.
     /// Versions 8+.
-    public var groups: [OffsetFetchResponseGroup]
+    public var groups: [OffsetFetchResponseGroup] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -113,12 +116,15 @@ public struct OffsetFetchResponse: KafkaResponse {
     public struct OffsetFetchResponseTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0-7.
-        public var name: String
+        public var name: String = ""
         /// The responses per partition
         /// Versions 0-7.
-        public var partitions: [OffsetFetchResponsePartition]
+        public var partitions: [OffsetFetchResponsePartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -164,21 +170,24 @@ public struct OffsetFetchResponse: KafkaResponse {
     public struct OffsetFetchResponsePartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0-7.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The committed message offset.
         /// Versions 0-7.
-        public var committedOffset: Int64
+        public var committedOffset: Int64 = 0
         /// The leader epoch.
         /// Versions 5-7.
-        public var committedLeaderEpoch: Int32
+        public var committedLeaderEpoch: Int32 = -1
         /// The partition metadata.
         /// Versions 0-7.
-        public var metadata: String?
+        public var metadata: String? = ""
         /// The error code, or 0 if there was no error.
         /// Versions 0-7.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,
@@ -229,15 +238,18 @@ public struct OffsetFetchResponse: KafkaResponse {
     public struct OffsetFetchResponseGroup: Sendable, Equatable {
         /// The group ID.
         /// Versions 8+.
-        public var groupId: String
+        public var groupId: String = ""
         /// The responses per topic.
         /// Versions 8+.
-        public var topics: [OffsetFetchResponseTopics]
+        public var topics: [OffsetFetchResponseTopics] = []
         /// The group-level error code, or 0 if there was no error.
         /// Versions 8+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             groupId: String = "",
@@ -281,12 +293,15 @@ public struct OffsetFetchResponse: KafkaResponse {
     public struct OffsetFetchResponseTopics: Sendable, Equatable {
         /// The topic name.
         /// Versions 8+.
-        public var name: String
+        public var name: String = ""
         /// The responses per partition
         /// Versions 8+.
-        public var partitions: [OffsetFetchResponsePartitions]
+        public var partitions: [OffsetFetchResponsePartitions] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -326,21 +341,24 @@ public struct OffsetFetchResponse: KafkaResponse {
     public struct OffsetFetchResponsePartitions: Sendable, Equatable {
         /// The partition index.
         /// Versions 8+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The committed message offset.
         /// Versions 8+.
-        public var committedOffset: Int64
+        public var committedOffset: Int64 = 0
         /// The leader epoch.
         /// Versions 8+.
-        public var committedLeaderEpoch: Int32
+        public var committedLeaderEpoch: Int32 = -1
         /// The partition metadata.
         /// Versions 8+.
-        public var metadata: String?
+        public var metadata: String? = ""
         /// The partition-level error code, or 0 if there was no error.
         /// Versions 8+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

@@ -12,12 +12,15 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
 
     /// The broker ID of the follower, of -1 if this request is from a consumer.
     /// Versions 3+.
-    public var replicaId: Int32
+    public var replicaId: Int32 = -2
     /// Each topic to get offsets for.
     /// Versions 0+.
-    public var topics: [OffsetForLeaderTopic]
+    public var topics: [OffsetForLeaderTopic] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         replicaId: Int32 = -2,
@@ -71,12 +74,15 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
     public struct OffsetForLeaderTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var topic: String
+        public var topic: String = ""
         /// Each partition to get offsets for.
         /// Versions 0+.
-        public var partitions: [OffsetForLeaderPartition]
+        public var partitions: [OffsetForLeaderPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",
@@ -122,15 +128,18 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
     public struct OffsetForLeaderPartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partition: Int32
+        public var partition: Int32 = 0
         /// An epoch used to fence consumers/replicas with old metadata. If the epoch provided by the client is larger than the current epoch known to the broker, then the UNKNOWN_LEADER_EPOCH error code will be returned. If the provided epoch is smaller, then the FENCED_LEADER_EPOCH error code will be returned.
         /// Versions 2+.
-        public var currentLeaderEpoch: Int32
+        public var currentLeaderEpoch: Int32 = -1
         /// The epoch to look up an offset for.
         /// Versions 0+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partition: Int32 = 0,

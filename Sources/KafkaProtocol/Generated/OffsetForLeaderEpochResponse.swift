@@ -11,12 +11,15 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 2+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Each topic we fetched offsets for.
     /// Versions 0+.
-    public var topics: [OffsetForLeaderTopicResult]
+    public var topics: [OffsetForLeaderTopicResult] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -70,12 +73,15 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
     public struct OffsetForLeaderTopicResult: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var topic: String
+        public var topic: String = ""
         /// Each partition in the topic we fetched offsets for.
         /// Versions 0+.
-        public var partitions: [EpochEndOffset]
+        public var partitions: [EpochEndOffset] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             topic: String = "",
@@ -121,18 +127,21 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
     public struct EpochEndOffset: Sendable, Equatable {
         /// The error code 0, or if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The partition index.
         /// Versions 0+.
-        public var partition: Int32
+        public var partition: Int32 = 0
         /// The leader epoch of the partition.
         /// Versions 1+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = -1
         /// The end offset of the epoch.
         /// Versions 0+.
-        public var endOffset: Int64
+        public var endOffset: Int64 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             errorCode: Int16 = 0,

@@ -12,18 +12,21 @@ public struct ProduceRequest: KafkaRequest {
 
     /// The transactional ID, or null if the producer is not transactional.
     /// Versions 3+.
-    public var transactionalId: String?
+    public var transactionalId: String? = nil
     /// The number of acknowledgments the producer requires the leader to have received before considering a request complete. Allowed values: 0 for no acknowledgments, 1 for only the leader and -1 for the full ISR.
     /// Versions 0+.
-    public var acks: Int16
+    public var acks: Int16 = 0
     /// The timeout to await a response in milliseconds.
     /// Versions 0+.
-    public var timeoutMs: Int32
+    public var timeoutMs: Int32 = 0
     /// Each topic to produce to.
     /// Versions 0+.
-    public var topicData: [TopicProduceData]
+    public var topicData: [TopicProduceData] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactionalId: String? = nil,
@@ -88,12 +91,15 @@ public struct ProduceRequest: KafkaRequest {
     public struct TopicProduceData: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition to produce to.
         /// Versions 0+.
-        public var partitionData: [PartitionProduceData]
+        public var partitionData: [PartitionProduceData] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -139,12 +145,15 @@ public struct ProduceRequest: KafkaRequest {
     public struct PartitionProduceData: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var index: Int32
+        public var index: Int32 = 0
         /// The record data to be produced.
         /// Versions 0+.
-        public var records: [UInt8]?
+        public var records: [UInt8]? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             index: Int32 = 0,

@@ -11,15 +11,18 @@ public struct ProduceResponse: KafkaResponse {
 
     /// Each produce response
     /// Versions 0+.
-    public var responses: [TopicProduceResponse]
+    public var responses: [TopicProduceResponse] = []
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 1+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
     /// Versions 10+, tagged 0.
-    public var nodeEndpoints: [NodeEndpoint]
+    public var nodeEndpoints: [NodeEndpoint] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         responses: [TopicProduceResponse] = [],
@@ -103,12 +106,15 @@ public struct ProduceResponse: KafkaResponse {
     public struct TopicProduceResponse: Sendable, Equatable {
         /// The topic name
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// Each partition that we produced to within the topic.
         /// Versions 0+.
-        public var partitionResponses: [PartitionProduceResponse]
+        public var partitionResponses: [PartitionProduceResponse] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -154,29 +160,32 @@ public struct ProduceResponse: KafkaResponse {
     public struct PartitionProduceResponse: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var index: Int32
+        public var index: Int32 = 0
         /// The error code, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// The base offset.
         /// Versions 0+.
-        public var baseOffset: Int64
+        public var baseOffset: Int64 = 0
         /// The timestamp returned by broker after appending the messages. If CreateTime is used for the topic, the timestamp will be -1.  If LogAppendTime is used for the topic, the timestamp will be the broker local time when the messages are appended.
         /// Versions 2+.
-        public var logAppendTimeMs: Int64
+        public var logAppendTimeMs: Int64 = -1
         /// The log start offset.
         /// Versions 5+.
-        public var logStartOffset: Int64
+        public var logStartOffset: Int64 = -1
         /// The batch indices of records that caused the batch to be dropped
         /// Versions 8+.
-        public var recordErrors: [BatchIndexAndErrorMessage]
+        public var recordErrors: [BatchIndexAndErrorMessage] = []
         /// The global error message summarizing the common root cause of the records that caused the batch to be dropped
         /// Versions 8+.
-        public var errorMessage: String?
+        public var errorMessage: String? = nil
         /// Versions 10+, tagged 0.
-        public var currentLeader: LeaderIdAndEpoch
+        public var currentLeader: LeaderIdAndEpoch = LeaderIdAndEpoch()
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             index: Int32 = 0,
@@ -277,12 +286,15 @@ public struct ProduceResponse: KafkaResponse {
     public struct BatchIndexAndErrorMessage: Sendable, Equatable {
         /// The batch index of the record that cause the batch to be dropped
         /// Versions 8+.
-        public var batchIndex: Int32
+        public var batchIndex: Int32 = 0
         /// The error message of the record that caused the batch to be dropped
         /// Versions 8+.
-        public var batchIndexErrorMessage: String?
+        public var batchIndexErrorMessage: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             batchIndex: Int32 = 0,
@@ -317,12 +329,15 @@ public struct ProduceResponse: KafkaResponse {
     public struct LeaderIdAndEpoch: Sendable, Equatable {
         /// The ID of the current leader or -1 if the leader is unknown.
         /// Versions 10+.
-        public var leaderId: Int32
+        public var leaderId: Int32 = -1
         /// The latest known leader epoch
         /// Versions 10+.
-        public var leaderEpoch: Int32
+        public var leaderEpoch: Int32 = -1
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             leaderId: Int32 = -1,
@@ -351,18 +366,21 @@ public struct ProduceResponse: KafkaResponse {
     public struct NodeEndpoint: Sendable, Equatable {
         /// The ID of the associated node.
         /// Versions 10+.
-        public var nodeId: Int32
+        public var nodeId: Int32 = 0
         /// The node's hostname.
         /// Versions 10+.
-        public var host: String
+        public var host: String = ""
         /// The node's port.
         /// Versions 10+.
-        public var port: Int32
+        public var port: Int32 = 0
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 10+.
-        public var rack: String?
+        public var rack: String? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             nodeId: Int32 = 0,

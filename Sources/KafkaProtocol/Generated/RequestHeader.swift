@@ -10,18 +10,21 @@ public struct RequestHeader: KafkaMessage {
 
     /// The API key of this request.
     /// Versions 0+.
-    public var requestApiKey: Int16
+    public var requestApiKey: Int16 = 0
     /// The API version of this request.
     /// Versions 0+.
-    public var requestApiVersion: Int16
+    public var requestApiVersion: Int16 = 0
     /// The correlation ID of this request.
     /// Versions 0+.
-    public var correlationId: Int32
+    public var correlationId: Int32 = 0
     /// The client ID string.
     /// Versions 1+.
-    public var clientId: String?
+    public var clientId: String? = ""
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         requestApiKey: Int16 = 0,

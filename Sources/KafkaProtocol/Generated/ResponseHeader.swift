@@ -10,9 +10,12 @@ public struct ResponseHeader: KafkaMessage {
 
     /// The correlation ID of this response.
     /// Versions 0+.
-    public var correlationId: Int32
+    public var correlationId: Int32 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         correlationId: Int32 = 0

@@ -12,9 +12,12 @@ public struct SaslAuthenticateRequest: KafkaRequest {
 
     /// The SASL authentication bytes from the client, as defined by the SASL mechanism.
     /// Versions 0+.
-    public var authBytes: [UInt8]
+    public var authBytes: [UInt8] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         authBytes: [UInt8] = []

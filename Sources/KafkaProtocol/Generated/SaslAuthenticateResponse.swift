@@ -11,18 +11,21 @@ public struct SaslAuthenticateResponse: KafkaResponse {
 
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The error message, or null if there was no error.
     /// Versions 0+.
-    public var errorMessage: String?
+    public var errorMessage: String? = ""
     /// The SASL authentication bytes from the server, as defined by the SASL mechanism.
     /// Versions 0+.
-    public var authBytes: [UInt8]
+    public var authBytes: [UInt8] = []
     /// Number of milliseconds after which only re-authentication over the existing connection to create a new session can occur.
     /// Versions 1+.
-    public var sessionLifetimeMs: Int64
+    public var sessionLifetimeMs: Int64 = 0
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         errorCode: Int16 = 0,

@@ -12,7 +12,10 @@ public struct SaslHandshakeRequest: KafkaRequest {
 
     /// The SASL mechanism chosen by the client.
     /// Versions 0+.
-    public var mechanism: String
+    public var mechanism: String = ""
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         mechanism: String = ""

@@ -11,10 +11,13 @@ public struct SaslHandshakeResponse: KafkaResponse {
 
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
-    public var errorCode: Int16
+    public var errorCode: Int16 = 0
     /// The mechanisms enabled in the server.
     /// Versions 0+.
-    public var mechanisms: [String]
+    public var mechanisms: [String] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         errorCode: Int16 = 0,

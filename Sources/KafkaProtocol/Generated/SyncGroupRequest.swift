@@ -12,27 +12,30 @@ public struct SyncGroupRequest: KafkaRequest {
 
     /// The unique group identifier.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The generation of the group.
     /// Versions 0+.
-    public var generationId: Int32
+    public var generationId: Int32 = 0
     /// The member ID assigned by the group.
     /// Versions 0+.
-    public var memberId: String
+    public var memberId: String = ""
     /// The unique identifier of the consumer instance provided by end user.
     /// Versions 3+.
-    public var groupInstanceId: String?
+    public var groupInstanceId: String? = nil
     /// The group protocol type.
     /// Versions 5+.
-    public var protocolType: String?
+    public var protocolType: String? = nil
     /// The group protocol name.
     /// Versions 5+.
-    public var protocolName: String?
+    public var protocolName: String? = nil
     /// Each assignment.
     /// Versions 0+.
-    public var assignments: [SyncGroupRequestAssignment]
+    public var assignments: [SyncGroupRequestAssignment] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         groupId: String = "",
@@ -117,12 +120,15 @@ public struct SyncGroupRequest: KafkaRequest {
     public struct SyncGroupRequestAssignment: Sendable, Equatable {
         /// The ID of the member to assign.
         /// Versions 0+.
-        public var memberId: String
+        public var memberId: String = ""
         /// The member assignment.
         /// Versions 0+.
-        public var assignment: [UInt8]
+        public var assignment: [UInt8] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             memberId: String = "",

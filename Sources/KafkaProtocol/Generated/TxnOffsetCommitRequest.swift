@@ -12,30 +12,33 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
 
     /// The ID of the transaction.
     /// Versions 0+.
-    public var transactionalId: String
+    public var transactionalId: String = ""
     /// The ID of the group.
     /// Versions 0+.
-    public var groupId: String
+    public var groupId: String = ""
     /// The current producer ID in use by the transactional ID.
     /// Versions 0+.
-    public var producerId: Int64
+    public var producerId: Int64 = 0
     /// The current epoch associated with the producer ID.
     /// Versions 0+.
-    public var producerEpoch: Int16
+    public var producerEpoch: Int16 = 0
     /// The generation of the consumer.
     /// Versions 3+.
-    public var generationId: Int32
+    public var generationId: Int32 = -1
     /// The member ID assigned by the group coordinator.
     /// Versions 3+.
-    public var memberId: String
+    public var memberId: String = ""
     /// The unique identifier of the consumer instance provided by end user.
     /// Versions 3+.
-    public var groupInstanceId: String?
+    public var groupInstanceId: String? = nil
     /// Each topic that we want to commit offsets for.
     /// Versions 0+.
-    public var topics: [TxnOffsetCommitRequestTopic]
+    public var topics: [TxnOffsetCommitRequestTopic] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         transactionalId: String = "",
@@ -130,12 +133,15 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
     public struct TxnOffsetCommitRequestTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The partitions inside the topic that we want to commit offsets for.
         /// Versions 0+.
-        public var partitions: [TxnOffsetCommitRequestPartition]
+        public var partitions: [TxnOffsetCommitRequestPartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -181,18 +187,21 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
     public struct TxnOffsetCommitRequestPartition: Sendable, Equatable {
         /// The index of the partition within the topic.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The message offset to be committed.
         /// Versions 0+.
-        public var committedOffset: Int64
+        public var committedOffset: Int64 = 0
         /// The leader epoch of the last consumed record.
         /// Versions 2+.
-        public var committedLeaderEpoch: Int32
+        public var committedLeaderEpoch: Int32 = -1
         /// Any associated metadata the client wants to keep.
         /// Versions 0+.
-        public var committedMetadata: String?
+        public var committedMetadata: String? = ""
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,

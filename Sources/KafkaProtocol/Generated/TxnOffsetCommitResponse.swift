@@ -11,12 +11,15 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
 
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
-    public var throttleTimeMs: Int32
+    public var throttleTimeMs: Int32 = 0
     /// The responses for each topic.
     /// Versions 0+.
-    public var topics: [TxnOffsetCommitResponseTopic]
+    public var topics: [TxnOffsetCommitResponseTopic] = []
     /// Tagged fields this codec does not know, kept so re-encoding preserves them.
     public var unknownTaggedFields: [KafkaTaggedField] = []
+
+    /// A value with every field at its schema default.
+    public init() {}
 
     public init(
         throttleTimeMs: Int32 = 0,
@@ -66,12 +69,15 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
     public struct TxnOffsetCommitResponseTopic: Sendable, Equatable {
         /// The topic name.
         /// Versions 0+.
-        public var name: String
+        public var name: String = ""
         /// The responses for each partition in the topic.
         /// Versions 0+.
-        public var partitions: [TxnOffsetCommitResponsePartition]
+        public var partitions: [TxnOffsetCommitResponsePartition] = []
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             name: String = "",
@@ -117,12 +123,15 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
     public struct TxnOffsetCommitResponsePartition: Sendable, Equatable {
         /// The partition index.
         /// Versions 0+.
-        public var partitionIndex: Int32
+        public var partitionIndex: Int32 = 0
         /// The error code, or 0 if there was no error.
         /// Versions 0+.
-        public var errorCode: Int16
+        public var errorCode: Int16 = 0
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
+
+        /// A value with every field at its schema default.
+        public init() {}
 
         public init(
             partitionIndex: Int32 = 0,
