@@ -37,6 +37,24 @@ final class RecordBatchTests: XCTestCase {
         }
     }
 
+    func testProducerBatchGivesBackItsRecords() throws {
+        let sent = [
+            KafkaProducerRecord(key: Array("a".utf8), value: Array("1".utf8), timestamp: 1_000),
+            KafkaProducerRecord(key: nil, value: Array("2".utf8), headers: [KafkaRecordHeader(key: "h", value: nil)], timestamp: 990),
+            KafkaProducerRecord(key: Array("c".utf8), value: nil, timestamp: 1_020),
+        ]
+        let batch = KafkaRecordBatch(producing: sent, compression: .lz4, producerId: 8, producerEpoch: 0, baseSequence: 41)
+        XCTAssertEqual(batch.maxTimestamp, 1_020)
+        XCTAssertEqual(batch.lastOffsetDelta, 2)
+        let received = try KafkaRecordSet.decode(try batch.encoded()).records
+        XCTAssertEqual(received.map(\.offset), [0, 1, 2])
+        XCTAssertEqual(received.map(\.timestamp), sent.map(\.timestamp))
+        XCTAssertEqual(received.map(\.key), sent.map(\.key))
+        XCTAssertEqual(received.map(\.value), sent.map(\.value))
+        XCTAssertEqual(received.map(\.headers), sent.map(\.headers))
+        XCTAssertEqual(received.first?.producerId, 8)
+    }
+
     func testConsumerViewAndControlBatches() throws {
         let data = KafkaRecordBatch(baseOffset: 10, baseTimestamp: 500, records: sampleRecords(3, seed: 1), isTransactional: true)
         // A commit marker: key = version 0, type 1.
