@@ -49,10 +49,30 @@ final class BSONDecoderImpl: Decoder {
     /// Valid for the whole decode (the decode runs inside `storage.withUnsafeBytes`).
     let p: UnsafeRawBufferPointer
     /// The type byte and value offset of the value now being decoded.
-    var type: UInt8
-    var at: Int
-    var codingPath: [any CodingKey] = []
+    /// (`@exclusivity(unchecked)`: single-threaded, no access spans a re-entrant call, and the
+    /// runtime checks would cost a large share of decoding time.)
+    @exclusivity(unchecked) var type: UInt8
+    @exclusivity(unchecked) var at: Int
+    @exclusivity(unchecked) var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+    /// Lookup hints of the keyed containers, by nesting depth: (document's first element, next offset).
+    @exclusivity(unchecked) private var cursors: [(document: Int, at: Int)] = []
+
+    @inline(__always)
+    func cursor(slot: Int, document: Int) -> Int {
+        if slot < cursors.count, cursors[slot].document == document { return cursors[slot].at }
+        return document
+    }
+
+    @inline(__always)
+    func setCursor(slot: Int, document: Int, at: Int) {
+        if slot < cursors.count {
+            cursors[slot] = (document, at)
+        } else {
+            while cursors.count < slot { cursors.append((-1, -1)) }
+            cursors.append((document, at))
+        }
+    }
 
     init(storage: [UInt8], p: UnsafeRawBufferPointer, type: UInt8, at: Int) {
         self.storage = storage
@@ -63,7 +83,7 @@ final class BSONDecoderImpl: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard self.type == 0x03 else { throw mismatch("a document", found: self.type, path: codingPath) }
-        return KeyedDecodingContainer(BSONKeyedDecodingContainer<Key>(impl: self, start: at, path: codingPath))
+        return KeyedDecodingContainer(BSONKeyedDecodingContainer<Key>(impl: self, start: at))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -72,7 +92,7 @@ final class BSONDecoderImpl: Decoder {
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        BSONSingleValueDecodingContainer(impl: self, type: type, at: at, path: codingPath)
+        BSONSingleValueDecodingContainer(impl: self)
     }
 
     func mismatch(_ expected: String, found: UInt8, path: [any CodingKey]) -> BSONError {
@@ -129,6 +149,7 @@ final class BSONDecoderImpl: Decoder {
     /// `key` is pushed onto `codingPath` while the value decodes (nil for a single-value container,
     /// whose path is already current).
     func decode<T: Decodable>(_ t: T.Type, type: UInt8, at: Int, key: (any CodingKey)?) throws -> T {
+        if let primitive = try primitive(T.self, type: type, at: at, key: key) { return primitive }
         if key != nil { codingPath.append(key!) }
         defer { if key != nil { codingPath.removeLast() } }
         if let special = try special(T.self, type: type, at: at, path: codingPath) { return special }
@@ -139,44 +160,71 @@ final class BSONDecoderImpl: Decoder {
         return try T(from: self)
     }
 
+    /// Standard scalar types reached through a generic call (array elements, say) are read
+    /// directly rather than through their `init(from:)` and a single-value container.
+    @inline(__always)
+    func primitive<T>(_ t: T.Type, type: UInt8, at: Int, key: (any CodingKey)?) throws -> T? {
+        func path() -> [any CodingKey] { key.map { codingPath + [$0] } ?? codingPath }
+        if t == String.self { return reinterpret(try string(type, at, path()), as: T.self) }
+        if t == Int.self { return reinterpret(try integer(type, at, path(), as: Int.self), as: T.self) }
+        if t == Double.self { return reinterpret(try double(type, at, path()), as: T.self) }
+        if t == Bool.self { return reinterpret(try bool(type, at, path()), as: T.self) }
+        if t == Int64.self { return reinterpret(try integer(type, at, path(), as: Int64.self), as: T.self) }
+        if t == Int32.self { return reinterpret(try integer(type, at, path(), as: Int32.self), as: T.self) }
+        return nil
+    }
+
     @inline(__always)
     func special<T>(_ t: T.Type, type: UInt8, at: Int, path: @autoclosure () -> [any CodingKey]) throws -> T? {
         if t == Date.self {
             guard type == 0x09 else { throw mismatch("a datetime", found: type, path: path()) }
-            return BSONDateTime(millisecondsSinceEpoch: RawBSON.int64(p, at)).date as? T
-        }
-        if t == Data.self {
-            guard case .binary(let b) = value(type: type, at: at) else { throw mismatch("binary data", found: type, path: path()) }
-            return Data(b.data) as? T
-        }
-        if t == UUID.self {
-            guard case .binary(let b) = value(type: type, at: at), let uuid = b.uuid else {
-                throw mismatch("a UUID (binary subtype 4 of 16 bytes)", found: type, path: path())
-            }
-            return uuid as? T
+            return reinterpret(BSONDateTime(millisecondsSinceEpoch: RawBSON.int64(p, at)).date, as: T.self)
         }
         if t == ObjectId.self {
             guard type == 0x07 else { throw mismatch("an ObjectId", found: type, path: path()) }
-            return RawBSON.objectId(p, at) as? T
+            return reinterpret(RawBSON.objectId(p, at), as: T.self)
         }
-        if t == BSONValue.self { return value(type: type, at: at) as? T }
-        if t == BSONDocument.self || t == BSONArray.self || t == BSONBinary.self || t == Decimal128.self
-            || t == BSONDateTime.self || t == BSONTimestamp.self || t == BSONRegex.self {
-            let v = value(type: type, at: at)
-            let out: Any?
-            switch v {
-            case .document(let d): out = d
-            case .array(let a): out = a
-            case .binary(let b): out = b
-            case .decimal128(let d): out = d
-            case .datetime(let d): out = d
-            case .timestamp(let ts): out = ts
-            case .regex(let r): out = r
-            default: out = nil
+        if t == BSONBinary.self || t == Data.self || t == UUID.self {
+            guard type == 0x05, case .binary(let b) = value(type: type, at: at) else {
+                throw mismatch("binary data", found: type, path: path())
             }
-            guard let typed = out as? T else { throw mismatch("\(T.self)", found: type, path: path()) }
-            return typed
+            if t == BSONBinary.self { return reinterpret(b, as: T.self) }
+            if t == Data.self { return reinterpret(Data(b.data), as: T.self) }
+            guard let uuid = b.uuid else { throw mismatch("a UUID (binary subtype 4 of 16 bytes)", found: type, path: path()) }
+            return reinterpret(uuid, as: T.self)
+        }
+        if t == BSONValue.self { return reinterpret(value(type: type, at: at), as: T.self) }
+        if t == BSONDocument.self {
+            guard case .document(let d) = value(type: type, at: at) else { throw mismatch("a document", found: type, path: path()) }
+            return reinterpret(d, as: T.self)
+        }
+        if t == BSONArray.self {
+            guard case .array(let a) = value(type: type, at: at) else { throw mismatch("an array", found: type, path: path()) }
+            return reinterpret(a, as: T.self)
+        }
+        if t == Decimal128.self {
+            guard case .decimal128(let d) = value(type: type, at: at) else { throw mismatch("a Decimal128", found: type, path: path()) }
+            return reinterpret(d, as: T.self)
+        }
+        if t == BSONDateTime.self {
+            guard case .datetime(let d) = value(type: type, at: at) else { throw mismatch("a datetime", found: type, path: path()) }
+            return reinterpret(d, as: T.self)
+        }
+        if t == BSONTimestamp.self {
+            guard case .timestamp(let ts) = value(type: type, at: at) else { throw mismatch("a timestamp", found: type, path: path()) }
+            return reinterpret(ts, as: T.self)
+        }
+        if t == BSONRegex.self {
+            guard case .regex(let r) = value(type: type, at: at) else { throw mismatch("a regular expression", found: type, path: path()) }
+            return reinterpret(r, as: T.self)
         }
         return nil
     }
+}
+
+/// `value` as type `U`, which the caller has checked is `T` itself (a metatype comparison), so no
+/// dynamic cast is needed.
+@inline(__always)
+func reinterpret<T, U>(_ value: T, as: U.Type) -> U {
+    withUnsafePointer(to: value) { UnsafeRawPointer($0).load(as: U.self) }
 }

@@ -3,22 +3,25 @@
 /// in the common case and at worst one pass over the document.
 struct BSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let impl: BSONDecoderImpl
-    let codingPath: [any CodingKey]
     /// Offsets of the first element and of the document's terminating NUL.
     let first: Int
     let end: Int
-    /// Where the next lookup starts (a class box so lookups through a `let` container can move it).
-    let cursor: Cursor
+    /// This container's slot in `impl.cursors` (its nesting depth).
+    let slot: Int
+    /// Set for containers made by `nestedContainer`; others use the decoder's current path, since
+    /// they are used while their value is being decoded.
+    let explicitPath: [any CodingKey]?
 
-    final class Cursor { var at: Int; init(_ at: Int) { self.at = at } }
-
-    init(impl: BSONDecoderImpl, start: Int, path: [any CodingKey]) {
+    init(impl: BSONDecoderImpl, start: Int, path: [any CodingKey]? = nil) {
         self.impl = impl
-        self.codingPath = path
         first = start + 4
         end = start + Int(RawBSON.int32(impl.p, start)) - 1
-        cursor = Cursor(first)
+        explicitPath = path
+        slot = path?.count ?? impl.codingPath.count
+        impl.setCursor(slot: slot, document: first, at: first)
     }
+
+    var codingPath: [any CodingKey] { explicitPath ?? impl.codingPath }
 
     /// The (type, value offset) of the field named `key`, or nil.
     @inline(__always)
@@ -26,7 +29,7 @@ struct BSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
         var name = key.stringValue
         return name.withUTF8 { k in
             let p = impl.p
-            let start = cursor.at
+            let start = impl.cursor(slot: slot, document: first)
             if let hit = scan(p, k, from: start, to: end) { return hit }
             if start != first, let hit = scan(p, k, from: first, to: start) { return hit }
             return nil
@@ -43,7 +46,7 @@ struct BSONKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
             let valueAt = keyEnd + 1
             let next = valueAt + RawBSON.valueSize(p, type: type, at: valueAt, limit: end)
             if keyEnd - keyStart == k.count && (k.count == 0 || memcmpEqual(p.baseAddress! + keyStart, k.baseAddress!, k.count)) {
-                cursor.at = next < end ? next : first
+                impl.setCursor(slot: slot, document: first, at: next < end ? next : first)
                 return (type, valueAt)
             }
             at = next
@@ -276,19 +279,14 @@ struct BSONUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 }
 
-/// Reads the one value a type decodes as a single value (enums by raw value, wrappers, Optionals).
+/// Reads the one value a type decodes as a single value (enums by raw value, wrappers, Optionals):
+/// the decoder's current value. It holds only the decoder, so making one allocates nothing.
 struct BSONSingleValueDecodingContainer: SingleValueDecodingContainer {
     let impl: BSONDecoderImpl
-    let type: UInt8
-    let at: Int
-    let codingPath: [any CodingKey]
 
-    init(impl: BSONDecoderImpl, type: UInt8, at: Int, path: [any CodingKey]) {
-        self.impl = impl
-        self.type = type
-        self.at = at
-        self.codingPath = path
-    }
+    var codingPath: [any CodingKey] { impl.codingPath }
+    private var type: UInt8 { impl.type }
+    private var at: Int { impl.at }
 
     func decodeNil() -> Bool { type == 0x0A || type == 0x06 }
     func decode(_ t: Bool.Type) throws -> Bool { try impl.bool(type, at, codingPath) }

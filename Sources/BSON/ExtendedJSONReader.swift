@@ -219,9 +219,6 @@ extension ExtendedJSON {
             guard (1...2).contains(subtypeHex.utf8.count), let subtype = UInt8(subtypeHex, radix: 16) else {
                 throw fail("$binary subType must be one or two hex digits")
             }
-            if subtype == 0x04 || subtype == 0x03, data.count != 16 {
-                if subtype == 0x04 { throw fail("a UUID binary (subtype 4) must hold 16 bytes") }
-            }
             return .binary(BSONBinary(subtype: .init(subtype), bytes: data))
         }
 
