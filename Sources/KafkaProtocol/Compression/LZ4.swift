@@ -9,10 +9,13 @@ enum LZ4Block {
     static let lastLiterals = 5
     static let matchStartLimit = 12
 
-    static func decompress(_ input: [UInt8], range: Range<Int>, into output: inout [UInt8], limit: Int) throws(KafkaProtocolError) {
+    /// Appends the block at `input[range]` to `output`. Matches may reach back to
+    /// `windowStart` in `output`: the block's own start for independent blocks, earlier for
+    /// linked ones.
+    static func decompress(_ input: [UInt8], range: Range<Int>, into output: inout [UInt8], limit: Int, windowStart: Int? = nil) throws(KafkaProtocolError) {
         var position = range.lowerBound
         let end = range.upperBound
-        let start = output.count
+        let start = windowStart ?? output.count
         while position < end {
             let token = input[position]
             position += 1
@@ -166,6 +169,8 @@ enum LZ4Frame {
         let bd = data[position + 1]
         guard flg >> 6 == 1 else { throw KafkaProtocolError.corrupt("lz4", "frame version \(flg >> 6)") }
         guard flg & 0x01 == 0 else { throw KafkaProtocolError.corrupt("lz4", "dictionary ids are not supported") }
+        // Linked blocks (bit 5 clear) may refer to the 64 KiB decoded before them.
+        let linkedBlocks = flg & 0x20 == 0
         let blockChecksums = flg & 0x10 != 0
         let hasContentSize = flg & 0x08 != 0
         let contentChecksum = flg & 0x04 != 0
@@ -195,8 +200,8 @@ enum LZ4Frame {
                 output.append(contentsOf: data[blockRange])
             } else {
                 let before = output.count
-                try LZ4Block.decompress(data, range: blockRange, into: &output, limit: min(limit, before + maxBlock))
-                if output.count > limit { throw KafkaProtocolError.decompressedTooLarge(limit) }
+                let window = linkedBlocks ? max(0, before - 64 * 1024) : before
+                try LZ4Block.decompress(data, range: blockRange, into: &output, limit: min(limit, before + maxBlock), windowStart: window)
             }
             position += size
             if blockChecksums {

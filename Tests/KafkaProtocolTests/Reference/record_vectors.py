@@ -100,11 +100,12 @@ def block_cases():
     for name, data in payloads().items():
         cases.append({"kind": "snappy-raw", "name": name, "plain": name,
                       "compressed": bytes(cramjam.snappy.compress_raw(data)).hex()})
-        for block_checksum, content_checksum, store_size in [(False, False, False), (True, True, True)]:
+        for block_checksum, content_checksum, store_size, linked in [(False, False, False, False), (True, True, True, False),
+                                                                     (False, True, False, True)]:
             frame = lz4.frame.compress(data, block_size=lz4.frame.BLOCKSIZE_MAX64KB,
                                        block_checksum=block_checksum, content_checksum=content_checksum,
-                                       store_size=store_size, block_linked=False)
-            cases.append({"kind": "lz4-frame", "name": "%s checksums=%s" % (name, block_checksum),
+                                       store_size=store_size, block_linked=linked)
+            cases.append({"kind": "lz4-frame", "name": "%s checksums=%s linked=%s" % (name, block_checksum, linked),
                           "plain": name, "compressed": frame.hex()})
     return cases
 
