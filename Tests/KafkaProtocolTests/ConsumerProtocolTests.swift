@@ -28,6 +28,15 @@ final class ConsumerProtocolTests: XCTestCase {
         XCTAssertEqual(decoded.assignment.assignedPartitions.first?.partitions, [1])
     }
 
+    func testApiVersionsFallsBackToVersionZero() throws {
+        // UNSUPPORTED_VERSION (35) with the broker's ApiVersions range, in a v0 body.
+        let v0 = try ApiVersionsResponse(errorCode: 35, apiKeys: [.init(apiKey: 18, minVersion: 0, maxVersion: 2)]).encoded(version: 0)
+        let response = try ApiVersionsResponse.decodeWithFallback(v0, version: 4)
+        XCTAssertEqual(KafkaErrorCode(code: response.errorCode), .unsupportedVersion)
+        XCTAssertEqual(response.negotiatedVersion(for: ApiVersionsRequest.self), 2)
+        XCTAssertThrowsError(try ApiVersionsResponse.decode(v0, version: 4))
+    }
+
     func testVersionNegotiation() {
         let response = ApiVersionsResponse(apiKeys: [.init(apiKey: 3, minVersion: 0, maxVersion: 99),
                                                      .init(apiKey: 1, minVersion: 4, maxVersion: 11)])

@@ -10,7 +10,10 @@ it makes random values (seeded, so runs repeat), encodes them, and prints one JS
 Values use the Swift property names. Byte strings, UUIDs and float64 bit patterns are hex
 strings; `unknownTaggedFields` (tags the schema does not define) appears only when non-empty.
 
-    python3 kafka_reference.py SCHEMA_DIR SEED CASES_PER_VERSION NAME...
+    python3 kafka_reference.py [--no-unknown-tags] SCHEMA_DIR SEED CASES_PER_VERSION NAME...
+
+--no-unknown-tags leaves out tags the schema does not define, for comparing with encoders
+that drop them.
 """
 import json
 import os
@@ -182,7 +185,7 @@ def random_struct(schema, fields, version, rng, depth=0):
             value[name] = default_value(schema, f)
         else:
             value[name] = random_field(schema, f, version, rng, depth)
-    if schema.is_flexible(version) and rng.random() < 0.3:
+    if schema.is_flexible(version) and UNKNOWN_TAGS and rng.random() < 0.3:
         known = {f["tag"] for f in fields if "tag" in f}
         tags = sorted(set(rng.sample(range(20, 300), rng.randint(1, 2))) - known)
         value["unknownTaggedFields"] = [
@@ -273,7 +276,14 @@ def encode_struct(schema, fields, value, version):
     return out
 
 
+UNKNOWN_TAGS = True
+
+
 def main(argv):
+    global UNKNOWN_TAGS
+    if argv and argv[0] == "--no-unknown-tags":
+        UNKNOWN_TAGS = False
+        argv = argv[1:]
     schema_dir, seed, per_version, names = argv[0], int(argv[1]), int(argv[2]), argv[3:]
     rng = random.Random(seed)
     for name in names:
