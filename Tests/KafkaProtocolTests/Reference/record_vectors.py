@@ -10,6 +10,8 @@ only to change the vectors:
 
     python3 -m venv /work/main/.venv && /work/main/.venv/bin/pip install kafka-python==3.0.12 lz4 python-snappy cramjam xxhash
     /work/main/.venv/bin/python record_vectors.py > record-vectors.json
+
+Running it again changes the gzip vectors (gzip headers carry a timestamp) but nothing they mean.
 """
 import json
 import random
