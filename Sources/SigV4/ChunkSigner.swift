@@ -94,8 +94,9 @@ extension SigV4Signer {
     /// The chunk signer that continues a header signature made with `.streaming` or
     /// `.streamingWithTrailer` at `date`.
     public func chunkSigner(seed: HeaderSignature, at date: AmzDate) -> ChunkSigner {
-        ChunkSigner(key: keys.key(secret: credentials.secretAccessKey, date: date, scope: scope), date: date,
-                    credentialScope: scope.credentialScope(date), seedSignature: Array(seed.signature.utf8))
+        let day = today.state(for: date, signer: self)
+        return ChunkSigner(key: day.key, date: date, credentialScope: day.credentialScope,
+                           seedSignature: Array(seed.signature.utf8))
     }
 }
 

@@ -15,7 +15,10 @@ public struct HTTPHeader: Sendable, Hashable {
         "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
     ]
 
-    var lowercasedName: String { name.lowercased() }
+    /// The name's bytes in ASCII lowercase: what the canonical form uses.
+    var lowercasedNameBytes: [UInt8] { name.utf8.map(ASCII.lowercased) }
+
+    static let unsignableNames: Set<[UInt8]> = Set(unsignable.map { Array($0.utf8) })
 
     /// A header to be signed must be a token name with a value free of line breaks and NUL:
     /// the canonical form joins headers with newlines, so a `\n` in a value could forge a line.
@@ -41,17 +44,17 @@ struct CanonicalHeaders {
     var signedHeaders: [UInt8] = []
 
     init(_ headers: [HTTPHeader]) {
-        var entries: [(name: [UInt8], value: String)] = []
-        entries.reserveCapacity(headers.count)
-        for h in headers {
-            entries.append((h.name.utf8.map(ASCII.lowercased), h.value))
-        }
+        self.init(lowercasedEntries: headers.map { ($0.lowercasedNameBytes, $0.value) })
+    }
+
+    /// From names already lowercased.
+    init(lowercasedEntries entries: [(name: [UInt8], value: String)]) {
         // Stable: repeated names keep their order of appearance.
         let order = entries.indices.sorted { a, b in
             let na = entries[a].name, nb = entries[b].name
             return na == nb ? a < b : na.lexicographicallyPrecedes(nb)
         }
-        block.reserveCapacity(64 * headers.count)
+        block.reserveCapacity(64 * entries.count)
         var previous: [UInt8]? = nil
         for i in order {
             let e = entries[i]

@@ -17,7 +17,6 @@ public struct S3Presigner: Sendable {
     public let style: S3AddressingStyle
     /// The session token, encoded once.
     private let encodedToken: [UInt8]?
-    private let today: DayCache
 
     public init(credentials: Credentials, region: String, endpoint: S3Endpoint? = nil,
                 style: S3AddressingStyle = .virtualHosted, keyCache: SigningKeyCache = .shared) throws(SigV4Error) {
@@ -25,7 +24,6 @@ public struct S3Presigner: Sendable {
         if let endpoint { self.endpoint = endpoint } else { self.endpoint = try S3Endpoint.aws(region: region) }
         self.style = style
         self.encodedToken = credentials.sessionToken.map { URIEncoding.encode($0.utf8, keepSlash: false) }
-        self.today = DayCache()
     }
 
     /// - Parameters:
@@ -70,7 +68,7 @@ public struct S3Presigner: Sendable {
             signedHeaders = all.signedHeaders
         }
 
-        let day = today.state(for: date, signer: signer)
+        let day = signer.today.state(for: date, signer: signer)
         let auth = AuthParameters(encodedCredential: day.encodedCredential, date: date.bytes, expires: expires,
                                   encodedToken: encodedToken, signedHeaders: signedHeaders)
 
@@ -181,31 +179,4 @@ public struct S3Presigner: Sendable {
         }
     }
 
-}
-
-/// The signing key and the encoded credential of the day last signed for. Days change rarely,
-/// so one slot is enough; the shared `SigningKeyCache` serves other days.
-private final class DayCache: Sendable {
-    struct State: Sendable {
-        let day: Int64
-        let key: HMACKey
-        let credentialScope: [UInt8]
-        /// `AKID%2FYYYYMMDD%2Fregion%2Fs3%2Faws4_request`.
-        let encodedCredential: [UInt8]
-    }
-
-    private let slot = Mutex<State?>(nil)
-
-    func state(for date: AmzDate, signer: SigV4Signer) -> State {
-        if let current = slot.withLock({ $0 }), current.day == date.day { return current }
-        let scope = signer.scope.credentialScope(date)
-        var credential = Array(signer.credentials.accessKeyId.utf8)
-        credential.append(ASCII.slash)
-        credential.append(contentsOf: scope)
-        let state = State(day: date.day,
-                          key: signer.keys.key(secret: signer.credentials.secretAccessKey, date: date, scope: signer.scope),
-                          credentialScope: scope, encodedCredential: URIEncoding.encode(credential, keepSlash: false))
-        slot.withLock { $0 = state }
-        return state
-    }
 }

@@ -7,6 +7,7 @@ public struct SigV4Signer: Sendable {
     public let scope: ServiceScope
     public let rules: SigningRules
     let keys: SigningKeyCache
+    let today = SigningDayCache()
 
     /// The longest lifetime SigV4 allows a presigned request: 7 days.
     public static let maximumExpiry = 604_800
@@ -36,40 +37,53 @@ public struct SigV4Signer: Sendable {
         try payload.validate()
         let payloadHash = payload.canonicalValue
         let token = credentials.sessionToken
+        let stamp = date.description
 
-        var replaced: Set<String> = ["x-amz-date"]
-        if token != nil { replaced.insert("x-amz-security-token") }
-        if rules.sendsContentSHA256Header { replaced.insert("x-amz-content-sha256") }
-        var signed = request.signableHeaders.filter { !replaced.contains($0.lowercasedName) }
-        var added: [HTTPHeader] = [HTTPHeader("X-Amz-Date", date.description)]
+        // The headers the signer sets replace any of the same name in the request.
+        var entries = request.signableEntries.filter { e in
+            !(e.name == Self.dateHeader || (token != nil && e.name == Self.tokenHeader)
+              || (rules.sendsContentSHA256Header && e.name == Self.contentHashHeader))
+        }
+        var added: [HTTPHeader] = [HTTPHeader("X-Amz-Date", stamp)]
+        entries.append((Self.dateHeader, stamp))
         if let token {
             added.append(HTTPHeader("X-Amz-Security-Token", token))
+            if rules.signSessionToken { entries.append((Self.tokenHeader, token)) }
         }
         if rules.sendsContentSHA256Header {
             added.append(HTTPHeader("X-Amz-Content-SHA256", payloadHash))
-        }
-        for h in added where rules.signSessionToken || h.name != "X-Amz-Security-Token" {
-            signed.append(h)
+            entries.append((Self.contentHashHeader, payloadHash))
         }
 
-        let headers = CanonicalHeaders(signed)
+        let headers = CanonicalHeaders(lowercasedEntries: entries)
         var uri: [UInt8] = []
         rules.path.append(path: request.path, to: &uri)
         var query: [UInt8] = []
         CanonicalQuery.append(request.query, to: &query)
         let canonical = SignatureMath.canonicalRequest(method: request.method, uri: uri, query: query,
                                                        headers: headers, payloadHash: payloadHash)
-        let credentialScope = scope.credentialScope(date)
-        let sts = SignatureMath.stringToSign(date: date, credentialScope: credentialScope, canonicalRequest: canonical)
-        let key = keys.key(secret: credentials.secretAccessKey, date: date, scope: scope)
-        let signature = ASCII.string(SignatureMath.signature(key: key, stringToSign: sts))
-        let signedHeaders = ASCII.string(headers.signedHeaders)
-        let authorization = "\(SignatureMath.algorithm) Credential=\(credentials.accessKeyId)/\(ASCII.string(credentialScope)), "
-            + "SignedHeaders=\(signedHeaders), Signature=\(signature)"
-        added.append(HTTPHeader("Authorization", authorization))
-        return HeaderSignature(signature: signature, signedHeaders: signedHeaders, authorization: authorization,
-                               headersToAdd: added, canonicalRequestBytes: canonical, stringToSignBytes: sts)
+        let day = today.state(for: date, signer: self)
+        let sts = SignatureMath.stringToSign(date: date, credentialScope: day.credentialScope, canonicalRequest: canonical)
+        let signature = SignatureMath.signature(key: day.key, stringToSign: sts)
+
+        var authorization: [UInt8] = []
+        authorization.reserveCapacity(day.credential.count + headers.signedHeaders.count + 140)
+        authorization.append(ascii: "AWS4-HMAC-SHA256 Credential=")
+        authorization.append(contentsOf: day.credential)
+        authorization.append(ascii: ", SignedHeaders=")
+        authorization.append(contentsOf: headers.signedHeaders)
+        authorization.append(ascii: ", Signature=")
+        authorization.append(contentsOf: signature)
+        let authorizationText = ASCII.string(authorization)
+        added.append(HTTPHeader("Authorization", authorizationText))
+        return HeaderSignature(signature: ASCII.string(signature), signedHeaders: ASCII.string(headers.signedHeaders),
+                               authorization: authorizationText, headersToAdd: added,
+                               canonicalRequestBytes: canonical, stringToSignBytes: sts)
     }
+
+    private static let dateHeader = Array("x-amz-date".utf8)
+    private static let tokenHeader = Array("x-amz-security-token".utf8)
+    private static let contentHashHeader = Array("x-amz-content-sha256".utf8)
 
     // MARK: Query (presigned)
 
@@ -88,15 +102,11 @@ public struct SigV4Signer: Sendable {
         if let clash = request.query.first(where: { Self.authParameterNames.contains($0.name) }) {
             throw SigV4Error(.duplicateParameter, "the request already has the signing parameter \(ASCII.string(clash.name))")
         }
-        let headers = CanonicalHeaders(request.signableHeaders)
-        let credentialScope = scope.credentialScope(date)
-
-        var credential = Array(credentials.accessKeyId.utf8)
-        credential.append(ASCII.slash)
-        credential.append(contentsOf: credentialScope)
+        let headers = CanonicalHeaders(lowercasedEntries: request.signableEntries)
+        let day = today.state(for: date, signer: self)
         var auth: [QueryParameter] = [
             QueryParameter(name: Array("X-Amz-Algorithm".utf8), value: Array(SignatureMath.algorithm.utf8)),
-            QueryParameter(name: Array("X-Amz-Credential".utf8), value: credential),
+            QueryParameter(name: Array("X-Amz-Credential".utf8), value: day.credential),
             QueryParameter(name: Array("X-Amz-Date".utf8), value: date.bytes),
             QueryParameter(name: Array("X-Amz-Expires".utf8), value: Array(String(expires).utf8)),
             QueryParameter(name: Array("X-Amz-SignedHeaders".utf8), value: headers.signedHeaders),
@@ -112,9 +122,8 @@ public struct SigV4Signer: Sendable {
         CanonicalQuery.append(request.query + auth, to: &query)
         let canonical = SignatureMath.canonicalRequest(method: request.method, uri: uri, query: query,
                                                        headers: headers, payloadHash: payload.canonicalValue)
-        let sts = SignatureMath.stringToSign(date: date, credentialScope: credentialScope, canonicalRequest: canonical)
-        let key = keys.key(secret: credentials.secretAccessKey, date: date, scope: scope)
-        let signature = SignatureMath.signature(key: key, stringToSign: sts)
+        let sts = SignatureMath.stringToSign(date: date, credentialScope: day.credentialScope, canonicalRequest: canonical)
+        let signature = SignatureMath.signature(key: day.key, stringToSign: sts)
 
         if let tokenParameter, !rules.signSessionToken { auth.append(tokenParameter) }
         var out: [UInt8] = []

@@ -42,13 +42,21 @@ public struct SignableRequest: Sendable, Hashable {
             throw SigV4Error(.invalidHeader, "method \(method.debugDescription) is not an HTTP token")
         }
         for h in headers { try h.validateForSigning() }
-        guard headers.contains(where: { $0.name.lowercased() == "host" }) else {
+        guard headers.contains(where: { $0.name.utf8.count == 4 && $0.lowercasedNameBytes == Self.host }) else {
             throw SigV4Error(.invalidHeader, "a Host header is required: SigV4 always signs it")
         }
     }
 
-    /// The headers that take part in signing.
-    var signableHeaders: [HTTPHeader] {
-        headers.filter { !HTTPHeader.unsignable.contains($0.lowercasedName) }
+    private static let host = Array("host".utf8)
+
+    /// The headers that take part in signing, with their lowercased names.
+    var signableEntries: [(name: [UInt8], value: String)] {
+        var out: [(name: [UInt8], value: String)] = []
+        out.reserveCapacity(headers.count + 3)
+        for h in headers {
+            let name = h.lowercasedNameBytes
+            if !HTTPHeader.unsignableNames.contains(name) { out.append((name, h.value)) }
+        }
+        return out
     }
 }
