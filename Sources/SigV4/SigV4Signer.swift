@@ -1,6 +1,7 @@
 /// Signs requests for one set of credentials, region and service.
 ///
-/// A value type: copy it freely between tasks. Signing keys come from a `SigningKeyCache`
+/// A value type: copy it freely between tasks (copies share the day slot). Each signer keeps
+/// the current day's signing key and scope, and other days come from a `SigningKeyCache`
 /// (shared by default), so the four key-derivation HMACs run once per day, not per request.
 public struct SigV4Signer: Sendable {
     public let credentials: Credentials
