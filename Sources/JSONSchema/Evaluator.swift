@@ -88,33 +88,84 @@ struct Evaluator {
     }
     @inline(__always) mutating func leave() { if collecting { pathCount -= 1 } }
 
-    /// Rebuilds the JSON Pointer of the current instance by walking the indices from the root.
+    /// Rebuilds the JSON Pointer of the current instance by walking the indices from the root:
+    /// one pass to size it, one to write it into a single string allocation.
     var instancePointer: String {
-        var s = ""
+        let steps = min(pathCount, pathCapacity)
+        if steps == 0 { return "" }
+        var length = 0
         var v = root
-        for j in 0..<min(pathCount, pathCapacity) {
+        for j in 0..<steps {
             let k = pathBuffer[j]
             switch v {
             case .object(let o) where k < o.members.count:
-                s += "/" + JSONPointer.escape(o.members[k].key)
+                length += 1
+                for b in o.members[k].key.utf8 { length += (b == UInt8(ascii: "~") || b == UInt8(ascii: "/")) ? 2 : 1 }
                 v = o.members[k].value
             case .array(let a) where k < a.count:
-                s += "/" + String(k)
+                length += 1 + Evaluator.decimalLength(k)
                 v = a[k]
             default:
-                return s
+                break
             }
         }
-        return s
+        let root = self.root
+        let path = pathBuffer
+        return String(unsafeUninitializedCapacity: length) { out in
+            var n = 0
+            var v = root
+            for j in 0..<steps {
+                let k = path[j]
+                switch v {
+                case .object(let o) where k < o.members.count:
+                    out[n] = UInt8(ascii: "/"); n += 1
+                    for b in o.members[k].key.utf8 {
+                        if b == UInt8(ascii: "~") { out[n] = b; out[n + 1] = UInt8(ascii: "0"); n += 2 }
+                        else if b == UInt8(ascii: "/") { out[n] = UInt8(ascii: "~"); out[n + 1] = UInt8(ascii: "1"); n += 2 }
+                        else { out[n] = b; n += 1 }
+                    }
+                    v = o.members[k].value
+                case .array(let a) where k < a.count:
+                    out[n] = UInt8(ascii: "/"); n += 1
+                    let digits = Evaluator.decimalLength(k)
+                    var x = k
+                    for d in stride(from: digits - 1, through: 0, by: -1) {
+                        out[n + d] = UInt8(ascii: "0") + UInt8(x % 10)
+                        x /= 10
+                    }
+                    n += digits
+                    v = a[k]
+                default:
+                    break
+                }
+            }
+            return n
+        }
+    }
+
+    static func decimalLength(_ k: Int) -> Int {
+        var digits = 1, x = k
+        while x >= 10 { x /= 10; digits += 1 }
+        return digits
     }
 
     @inline(__always) mutating func fail(_ node: SchemaNode, _ keyword: String, _ message: @autoclosure () -> String,
                                          causes: [ValidationFailure]? = nil) {
         guard collecting else { return }
-        let suffix = keyword.isEmpty ? "" : "/" + keyword
-        errors.append(ValidationFailure(instanceLocation: instancePointer, keywordLocation: node.pointer + suffix,
-                                        absoluteKeywordLocation: node.absoluteLocation + suffix, keyword: keyword,
-                                        message: message(), causes: causes))
+        fail(node, keyword, detail: .text(message()), causes: causes)
+    }
+
+    /// A failure of op `i`, whose keyword location was prepared at compile time.
+    mutating func failOp(_ node: SchemaNode, _ i: Int, detail: FailureDetail) {
+        guard collecting else { return }
+        errors.append(ValidationFailure(instanceLocation: instancePointer, keyword: node.opKeywords[i],
+                                        location: node.opLocations[i], detail: detail))
+    }
+
+    mutating func fail(_ node: SchemaNode, _ keyword: String, detail: FailureDetail, causes: [ValidationFailure]? = nil) {
+        guard collecting else { return }
+        errors.append(ValidationFailure(instanceLocation: instancePointer, keyword: keyword, location: node.location(keyword),
+                                        detail: detail, causes: causes))
     }
 
     /// Runs `node` in quick mode: a verdict only.
@@ -139,42 +190,42 @@ struct Evaluator {
 
     // MARK: keywords
 
-    mutating func apply(_ op: SchemaOp, _ i: Int, _ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
+    @inline(__always) mutating func apply(_ op: SchemaOp, _ i: Int, _ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
         switch op {
         case .type(let mask):
             if mask.matches(v) { return true }
-            fail(node, "type", "expected \(node.opTexts[i]), found \(v.typeName)")
+            failOp(node, i, detail: .text(TypeMask.messages[Int(mask.rawValue)][TypeMask.foundIndex(v)]))
             return false
 
         case .const(let c):
             if v == c { return true }
-            fail(node, "const", "must equal \(node.opTexts[i])")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
 
         case .enumeration(let values):
             for e in values where e == v { return true }
-            fail(node, "enum", "must be one of \(node.opTexts[i])")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
 
         case .minimum(let n):
             guard let c = SchemaNumber.compare(v, n), c < 0 else { return true }
-            fail(node, "minimum", "must be at least \(n.text)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .maximum(let n):
             guard let c = SchemaNumber.compare(v, n), c > 0 else { return true }
-            fail(node, "maximum", "must be at most \(n.text)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .exclusiveMinimum(let n):
             guard let c = SchemaNumber.compare(v, n), c <= 0 else { return true }
-            fail(node, "exclusiveMinimum", "must be greater than \(n.text)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .exclusiveMaximum(let n):
             guard let c = SchemaNumber.compare(v, n), c >= 0 else { return true }
-            fail(node, "exclusiveMaximum", "must be less than \(n.text)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .multipleOf(let n):
             guard v.doubleValue != nil, !Evaluator.isMultiple(v, of: n) else { return true }
-            fail(node, "multipleOf", "must be a multiple of \(n.text)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
 
         case .minLength(let n):
@@ -182,33 +233,33 @@ struct Evaluator {
             let bytes = s.utf8.count
             if bytes >= n &* 4 { return true }
             if bytes >= n && scalarCount(s) >= n { return true }
-            fail(node, "minLength", "must be at least \(n) characters long")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .maxLength(let n):
             guard case .string(let s) = v else { return true }
             if s.utf8.count <= n || scalarCount(s) <= n { return true }
-            fail(node, "maxLength", "must be at most \(n) characters long")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .pattern(let regex):
             guard case .string(let s) = v else { return true }
             switch regex.search(s) {
             case .match: return true
-            case .noMatch: fail(node, "pattern", "must match the pattern /\(regex.source)/")
+            case .noMatch: failOp(node, i, detail: .text(node.opTexts[i]))
             case .tooComplex: fail(node, "pattern", "matching /\(regex.source)/ took too many steps")
             }
             return false
         case .format(let kind, let name):
             guard case .string(let s) = v, !FormatChecker.check(kind, s) else { return true }
-            fail(node, "format", "must be a valid \(name)")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
 
         case .minItems(let n):
             guard case .array(let a) = v, a.count < n else { return true }
-            fail(node, "minItems", "must have at least \(n) items")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .maxItems(let n):
             guard case .array(let a) = v, a.count > n else { return true }
-            fail(node, "maxItems", "must have at most \(n) items")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .uniqueItems:
             guard case .array(let a) = v, let (x, y) = Evaluator.firstDuplicate(a) else { return true }
@@ -260,17 +311,17 @@ struct Evaluator {
 
         case .minProperties(let n):
             guard case .object(let o) = v, o.count < n else { return true }
-            fail(node, "minProperties", "must have at least \(n) properties")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .maxProperties(let n):
             guard case .object(let o) = v, o.count > n else { return true }
-            fail(node, "maxProperties", "must have at most \(n) properties")
+            failOp(node, i, detail: .text(node.opTexts[i]))
             return false
         case .required(let names):
             guard case .object(let o) = v else { return true }
             var ok = true
             for name in names where !o.contains(name) {
-                fail(node, "required", "missing required property \"\(name)\"")
+                fail(node, "required", detail: .missing(name))
                 ok = false
                 if shortCircuit { return false }
             }
@@ -480,7 +531,7 @@ struct Evaluator {
                 enter(k)
                 var r = true
                 if additional.alwaysFalse {
-                    fail(node, "additionalProperties", "property \"\(members[k].key)\" is not allowed")
+                    fail(node, "additionalProperties", detail: .notAllowed(members[k].key))
                     r = false
                 } else if !additional.isTrivial {
                     r = validate(additional, members[k].value, nil)
@@ -491,10 +542,10 @@ struct Evaluator {
             if matched, let ev { ev.properties.insert(members[k].key) }
         }
         if plan.hasRequired {
-            for idx in plan.requiredIndices {
+            for (requiredIndexPosition, idx) in plan.requiredIndices.enumerated() {
                 let seen = idx < 64 ? seenMask & (1 << UInt64(idx)) != 0 : seenLarge[idx]
                 if !seen {
-                    fail(node, "required", "missing required property \"\(names[idx])\"")
+                    fail(node, "required", detail: .text(plan.requiredMessages[requiredIndexPosition]))
                     ok = false
                     if shortCircuit { return false }
                 }

@@ -50,6 +50,7 @@ struct SchemaCompiler {
                               absoluteLocation: scope.base + "#" + loc.pointer)
         memo[loc] = node
         nodes.append(node)
+        defer { node.prepareLocations() }
         switch value {
         case .bool(let b): if !b { node.setAlwaysFalse() }
         case .object(let obj): try compileKeywords(obj, node: node, loc: loc, scope: scope, depth: depth)
@@ -131,47 +132,47 @@ struct SchemaCompiler {
                     }
                 default: throw invalid(loc, "type", "must be a type name or a non-empty array of them")
                 }
-                node.append(.type(mask), "type", text: mask.names.joined(separator: " or "))
+                node.append(.type(mask), "type")
             }
-            if let c = obj["const"] { node.append(.const(c), "const", text: JSONWriter.string(c)) }
+            if let c = obj["const"] { node.append(.const(c), "const", message: "must equal " + JSONWriter.string(c)) }
             if let e = obj["enum"] {
                 guard case .array(let values) = e else { throw invalid(loc, "enum", "must be an array") }
-                node.append(.enumeration(values), "enum", text: JSONWriter.string(e))
+                node.append(.enumeration(values), "enum", message: "must be one of " + JSONWriter.string(e))
             }
-            if let n = try number(obj, "minimum", loc) { node.append(.minimum(n), "minimum") }
-            if let n = try number(obj, "maximum", loc) { node.append(.maximum(n), "maximum") }
+            if let n = try number(obj, "minimum", loc) { node.append(.minimum(n), "minimum", message: FailureDetail.bound(.minimum, n).message) }
+            if let n = try number(obj, "maximum", loc) { node.append(.maximum(n), "maximum", message: FailureDetail.bound(.maximum, n).message) }
             if let v = obj["exclusiveMinimum"], v.boolValue == nil || dialect != .draft7 {
                 guard let n = SchemaNumber(v) else { throw invalid(loc, "exclusiveMinimum", "must be a number") }
-                node.append(.exclusiveMinimum(n), "exclusiveMinimum")
+                node.append(.exclusiveMinimum(n), "exclusiveMinimum", message: FailureDetail.bound(.exclusiveMinimum, n).message)
             }
             if let v = obj["exclusiveMaximum"], v.boolValue == nil || dialect != .draft7 {
                 guard let n = SchemaNumber(v) else { throw invalid(loc, "exclusiveMaximum", "must be a number") }
-                node.append(.exclusiveMaximum(n), "exclusiveMaximum")
+                node.append(.exclusiveMaximum(n), "exclusiveMaximum", message: FailureDetail.bound(.exclusiveMaximum, n).message)
             }
             if let n = try number(obj, "multipleOf", loc) {
                 guard n.double > 0 else { throw invalid(loc, "multipleOf", "must be greater than 0") }
-                node.append(.multipleOf(n), "multipleOf")
+                node.append(.multipleOf(n), "multipleOf", message: FailureDetail.bound(.multipleOf, n).message)
             }
-            if let n = try nonNegative(obj, "minLength", loc) { node.append(.minLength(n), "minLength") }
-            if let n = try nonNegative(obj, "maxLength", loc) { node.append(.maxLength(n), "maxLength") }
+            if let n = try nonNegative(obj, "minLength", loc) { node.append(.minLength(n), "minLength", message: FailureDetail.count(.minLength, n).message) }
+            if let n = try nonNegative(obj, "maxLength", loc) { node.append(.maxLength(n), "maxLength", message: FailureDetail.count(.maxLength, n).message) }
             if let p = obj["pattern"] {
                 guard case .string(let source) = p else { throw invalid(loc, "pattern", "must be a string") }
-                node.append(.pattern(try regex(source, loc, "pattern")), "pattern")
+                node.append(.pattern(try regex(source, loc, "pattern")), "pattern", message: FailureDetail.pattern(source).message)
             }
-            if let n = try nonNegative(obj, "minItems", loc) { node.append(.minItems(n), "minItems") }
-            if let n = try nonNegative(obj, "maxItems", loc) { node.append(.maxItems(n), "maxItems") }
+            if let n = try nonNegative(obj, "minItems", loc) { node.append(.minItems(n), "minItems", message: FailureDetail.count(.minItems, n).message) }
+            if let n = try nonNegative(obj, "maxItems", loc) { node.append(.maxItems(n), "maxItems", message: FailureDetail.count(.maxItems, n).message) }
             if let u = obj["uniqueItems"] {
                 guard case .bool(let b) = u else { throw invalid(loc, "uniqueItems", "must be a boolean") }
                 if b { node.append(.uniqueItems, "uniqueItems") }
             }
-            if let n = try nonNegative(obj, "minProperties", loc) { node.append(.minProperties(n), "minProperties") }
-            if let n = try nonNegative(obj, "maxProperties", loc) { node.append(.maxProperties(n), "maxProperties") }
+            if let n = try nonNegative(obj, "minProperties", loc) { node.append(.minProperties(n), "minProperties", message: FailureDetail.count(.minProperties, n).message) }
+            if let n = try nonNegative(obj, "maxProperties", loc) { node.append(.maxProperties(n), "maxProperties", message: FailureDetail.count(.maxProperties, n).message) }
         }
         if let f = obj["format"] {
             guard case .string(let name) = f else { throw invalid(loc, "format", "must be a string") }
             if options.assertFormats || scope.vocabularies.formatAssertion {
                 let kind = FormatKind(name: name)
-                if case .unknown = kind {} else { node.append(.format(kind, name: name), "format") }
+                if case .unknown = kind {} else { node.append(.format(kind, name: name), "format", message: FailureDetail.format(name).message) }
             }
         }
 
@@ -213,7 +214,12 @@ struct SchemaCompiler {
                 if !required.isEmpty && plan.hasProperties {
                     var rest: [String] = []
                     for r in required {
-                        if let i = plan.lookup[r] { plan.requiredIndices.append(i) } else { rest.append(r) }
+                        if let i = plan.lookup[r] {
+                            plan.requiredIndices.append(i)
+                            plan.requiredMessages.append(FailureDetail.missing(r).message)
+                        } else {
+                            rest.append(r)
+                        }
                     }
                     plan.hasRequired = !plan.requiredIndices.isEmpty
                     required = rest

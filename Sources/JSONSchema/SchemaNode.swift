@@ -29,17 +29,42 @@ final class SchemaNode: @unchecked Sendable {
         self.absoluteLocation = absoluteLocation
     }
 
-    func append(_ op: SchemaOp, _ keyword: String, text: String = "") {
+    /// The keyword locations that failures of this node can name, made once at compile time.
+    @exclusivity(unchecked) var locations: [String: KeywordLocation] = [:]
+    @exclusivity(unchecked) var opLocations: [KeywordLocation] = []
+
+    func append(_ op: SchemaOp, _ keyword: String, message: String = "") {
         ops.append(op)
         opKeywords.append(keyword)
-        opTexts.append(text)
+        opTexts.append(message)
         isTrivial = false
+    }
+
+    func prepareLocations() {
+        var keywords = Set(opKeywords)
+        keywords.formUnion(["", "required", "additionalProperties", "patternProperties", "maxContains", "unevaluatedProperties"])
+        for k in keywords {
+            let suffix = k.isEmpty ? "" : "/" + k
+            locations[k] = KeywordLocation(pointer: pointer + suffix, uri: absoluteLocation + suffix)
+        }
+        opLocations = opKeywords.map { location($0) }
+    }
+
+    func location(_ keyword: String) -> KeywordLocation {
+        if let l = locations[keyword] { return l }
+        let suffix = keyword.isEmpty ? "" : "/" + keyword
+        return KeywordLocation(pointer: pointer + suffix, uri: absoluteLocation + suffix)
     }
 
     func setAlwaysFalse() {
         alwaysFalse = true
         isTrivial = false
     }
+}
+
+struct KeywordLocation: Sendable {
+    let pointer: String
+    let uri: String
 }
 
 /// A schema resource (a document root or a subschema with `$id`).
@@ -97,6 +122,25 @@ struct TypeMask: OptionSet, Sendable {
         }
     }
 
+    /// "expected string or null, found integer", for every mask and found type, made once.
+    static let messages: [[String]] = (0..<128).map { raw in
+        let expected = TypeMask(rawValue: UInt8(raw)).names.joined(separator: " or ")
+        return foundNames.map { "expected \(expected), found \($0)" }
+    }
+    static let foundNames = ["null", "boolean", "integer", "number", "string", "array", "object"]
+
+    static func foundIndex(_ v: JSONValue) -> Int {
+        switch v {
+        case .null: return 0
+        case .bool: return 1
+        case .integer: return 2
+        case .number(let d): return d.isIntegral ? 2 : 3
+        case .string: return 4
+        case .array: return 5
+        case .object: return 6
+        }
+    }
+
     var names: [String] {
         var out: [String] = []
         for (bit, name) in [(TypeMask.null, "null"), (.boolean, "boolean"), (.integer, "integer"), (.number, "number"),
@@ -108,7 +152,7 @@ struct TypeMask: OptionSet, Sendable {
 }
 
 /// A number from a schema, kept exact when it is an integer.
-enum SchemaNumber: Sendable {
+enum SchemaNumber: Sendable, Equatable {
     case integer(Int64)
     case double(Double)
 
@@ -158,6 +202,7 @@ final class ObjectPlan: @unchecked Sendable {
     @exclusivity(unchecked) var hasProperties = false
     /// Indices into `names` that `required` lists.
     @exclusivity(unchecked) var requiredIndices: [Int] = []
+    @exclusivity(unchecked) var requiredMessages: [String] = []
     @exclusivity(unchecked) var hasRequired = false
 }
 

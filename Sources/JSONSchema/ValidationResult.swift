@@ -1,16 +1,104 @@
 /// One way an instance fails its schema.
-public struct ValidationFailure: Sendable, Codable, Equatable {
+///
+/// Messages are mostly prepared when the schema is compiled; the few that name instance data
+/// (an unexpected property) are put together when read, so collecting failures builds few strings.
+public struct ValidationFailure: Sendable, Equatable {
     /// JSON Pointer to the failing part of the instance ("" is the whole instance).
     public var instanceLocation: String
+    public var keyword: String
     /// JSON Pointer to the failing keyword within its schema document (static: through `$ref`
     /// it points at the referenced schema's keyword).
     public var keywordLocation: String
     /// The same keyword as an absolute URI with a JSON Pointer fragment.
     public var absoluteKeywordLocation: String
-    public var keyword: String
-    public var message: String
+    let detail: FailureDetail
     /// For `anyOf`/`oneOf` that no branch satisfied: why each branch failed.
     public var causes: [ValidationFailure]?
+
+    init(instanceLocation: String, keyword: String, location: KeywordLocation, detail: FailureDetail,
+         causes: [ValidationFailure]? = nil) {
+        self.instanceLocation = instanceLocation
+        self.keyword = keyword
+        keywordLocation = location.pointer
+        absoluteKeywordLocation = location.uri
+        self.detail = detail
+        self.causes = causes
+    }
+    /// A sentence for people, e.g. `must be at most 9`.
+    public var message: String { detail.message }
+}
+
+extension ValidationFailure: Codable {
+    enum CodingKeys: String, CodingKey {
+        case instanceLocation, keywordLocation, absoluteKeywordLocation, keyword, message, causes
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(instanceLocation, forKey: .instanceLocation)
+        try c.encode(keywordLocation, forKey: .keywordLocation)
+        try c.encode(absoluteKeywordLocation, forKey: .absoluteKeywordLocation)
+        try c.encode(keyword, forKey: .keyword)
+        try c.encode(message, forKey: .message)
+        try c.encodeIfPresent(causes, forKey: .causes)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        instanceLocation = try c.decode(String.self, forKey: .instanceLocation)
+        keyword = try c.decode(String.self, forKey: .keyword)
+        keywordLocation = try c.decode(String.self, forKey: .keywordLocation)
+        absoluteKeywordLocation = try c.decode(String.self, forKey: .absoluteKeywordLocation)
+        detail = .text(try c.decode(String.self, forKey: .message))
+        causes = try c.decodeIfPresent([ValidationFailure].self, forKey: .causes)
+    }
+}
+
+/// What failed, in a form that is cheap to record; `message` renders it.
+enum FailureDetail: Sendable, Equatable {
+    enum Bound: Sendable, Equatable { case minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf }
+    enum Count: Sendable, Equatable { case minLength, maxLength, minItems, maxItems, minProperties, maxProperties }
+
+    case text(String)
+    case type(expected: String, found: String)
+    case const(String)
+    case enumeration(String)
+    case bound(Bound, SchemaNumber)
+    case count(Count, Int)
+    case pattern(String)
+    case format(String)
+    case missing(String)
+    case notAllowed(String)
+
+    var message: String {
+        switch self {
+        case .text(let s): return s
+        case .type(let expected, let found): return "expected \(expected), found \(found)"
+        case .const(let v): return "must equal \(v)"
+        case .enumeration(let vs): return "must be one of \(vs)"
+        case .bound(let b, let n):
+            switch b {
+            case .minimum: return "must be at least \(n.text)"
+            case .maximum: return "must be at most \(n.text)"
+            case .exclusiveMinimum: return "must be greater than \(n.text)"
+            case .exclusiveMaximum: return "must be less than \(n.text)"
+            case .multipleOf: return "must be a multiple of \(n.text)"
+            }
+        case .count(let c, let n):
+            switch c {
+            case .minLength: return "must be at least \(n) characters long"
+            case .maxLength: return "must be at most \(n) characters long"
+            case .minItems: return "must have at least \(n) items"
+            case .maxItems: return "must have at most \(n) items"
+            case .minProperties: return "must have at least \(n) properties"
+            case .maxProperties: return "must have at most \(n) properties"
+            }
+        case .pattern(let source): return "must match the pattern /\(source)/"
+        case .format(let name): return "must be a valid \(name)"
+        case .missing(let name): return "missing required property \"\(name)\""
+        case .notAllowed(let name): return "property \"\(name)\" is not allowed"
+        }
+    }
 }
 
 /// The verdict and, when invalid, every failure.

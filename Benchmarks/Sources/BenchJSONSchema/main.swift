@@ -77,6 +77,16 @@ func report(_ name: String, _ r: @autoclosure () -> Double, _ errors: Int) {
 
 report("valid", rate { schema.validate(valid).errors.count }, validErrors)
 report("invalid", rate { schema.validate(invalid).errors.count }, invalidErrors)
+// The same, with every failure's message and keyword locations rendered as strings (they are
+// otherwise put together when read), and as a whole 422 problem+json body.
+report("invalid-rendered", rate {
+    var n = 0
+    for e in schema.validate(invalid).errors {
+        n &+= e.message.utf8.count &+ e.keywordLocation.utf8.count &+ e.absoluteKeywordLocation.utf8.count
+    }
+    return n
+}, invalidErrors)
+report("invalid-problem-json", rate { schema.validate(invalid).problemJSON().utf8.count }, invalidErrors)
 report("invalid-first-error", rate { schema.validate(invalid, mode: .firstError).errors.count }, 1)
 report("valid-isValid", rate { schema.isValid(valid) ? 1 : 0 }, 0)
 let parser = JSONParser()
