@@ -15,8 +15,8 @@ import XCTest
 ///   parseErrors: 0x00/0x05 Extended JSON parsing throws (and plain JSON parsing succeeds);
 ///                0x13 Decimal128(string) throws
 ///
-/// "bytes(native(x))" re-encodes by walking every value (`canonicalized()`), so it exercises the
-/// decoder and the encoder, not just the stored bytes.
+/// "bytes(native(x))" re-encodes by walking every value, twice: through `canonicalized()` and through
+/// a fully materialised `BSONTree`, so it exercises the decoders and encoders, not just the stored bytes.
 final class BSONCorpusTests: XCTestCase {
     /// The only place exclusions are listed: "file.json: description" -> reason. Empty: every case runs.
     static let exclusions: [String: String] = [:]
@@ -91,6 +91,7 @@ final class BSONCorpusTests: XCTestCase {
         // cB
         let fromCB = try BSONDocument(bytes: cB)
         try expectBytes(try fromCB.canonicalized(), cB, "cB -> native -> bytes")
+        try expectBytes(try BSONTree(fromCB).encode(), cB, "cB -> tree -> bytes")
         try expectJSON(ExtendedJSON.string(from: fromCB, mode: .canonical), cEJ, "cB -> canonical EJ")
         if let rEJ { try expectJSON(ExtendedJSON.string(from: fromCB, mode: .relaxed), rEJ, "cB -> relaxed EJ") }
 
@@ -103,6 +104,7 @@ final class BSONCorpusTests: XCTestCase {
         if let dBText = c["degenerate_bson"] {
             let fromDB = try BSONDocument(bytes: try bytes(dBText))
             try expectBytes(try fromDB.canonicalized(), cB, "dB -> native -> bytes")
+            try expectBytes(try BSONTree(fromDB).encode(), cB, "dB -> tree -> bytes")
             try expectJSON(ExtendedJSON.string(from: fromDB, mode: .canonical), cEJ, "dB -> canonical EJ")
             if let rEJ { try expectJSON(ExtendedJSON.string(from: fromDB, mode: .relaxed), rEJ, "dB -> relaxed EJ") }
         }
