@@ -33,9 +33,69 @@ public struct BSONTree: Sendable, Equatable {
         }
     }
 
-    /// Validates `bytes` as one document and materialises it.
+    /// Validates `bytes` as one document and materialises it, in one pass per nesting level
+    /// (each document's elements are validated just before they are read).
     public init(bytes: [UInt8], limits: BSONLimits = .default) throws(BSONError) {
-        self.init(try BSONDocument(bytes: bytes, limits: limits))
+        let result: Result<BSONTree, BSONError> = bytes.withUnsafeBytes { p in
+            do throws(BSONError) {
+                try BSONValidator.checkEnvelope(p, range: 0..<bytes.count, limits: limits)
+                return .success(try BSONTree.readValidating(bytes, p, documentAt: 0, limit: bytes.count, depth: 1, limits: limits))
+            } catch {
+                return .failure(error)
+            }
+        }
+        self = try result.get()
+    }
+
+    static func readValidating(_ storage: [UInt8], _ p: UnsafeRawBufferPointer, documentAt start: Int, limit: Int,
+                               depth: Int, limits: BSONLimits) throws(BSONError) -> BSONTree {
+        let (length, count) = try BSONValidator.level(p, at: start, limit: limit, depth: depth, limits: limits, deep: false)
+        let end = start + length - 1
+        var fields: [Field] = []
+        fields.reserveCapacity(count)
+        var at = start + 4
+        while at < end {
+            let type = p[at]
+            let keyEnd = RawBSON.nul(p, from: at + 1, limit: end)
+            let key = RawBSON.string(p, from: at + 1, to: keyEnd)
+            let valueAt = keyEnd + 1
+            let node: Node
+            switch type {
+            case 0x03:
+                node = .document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits))
+            case 0x04:
+                node = .array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits))
+            default:
+                node = .value(RawBSON.value(storage, p, type: type, at: valueAt, limit: end))
+            }
+            fields.append(Field(key, node))
+            at = valueAt + RawBSON.valueSize(p, type: type, at: valueAt, limit: end)
+        }
+        return BSONTree(fields: fields)
+    }
+
+    /// Like `readValidating` for an array: the keys are skipped, not made into Strings.
+    static func readArrayValidating(_ storage: [UInt8], _ p: UnsafeRawBufferPointer, at start: Int, limit: Int,
+                                    depth: Int, limits: BSONLimits) throws(BSONError) -> [Node] {
+        let (length, count) = try BSONValidator.level(p, at: start, limit: limit, depth: depth, limits: limits, deep: false)
+        let end = start + length - 1
+        var items: [Node] = []
+        items.reserveCapacity(count)
+        var at = start + 4
+        while at < end {
+            let type = p[at]
+            let valueAt = RawBSON.nul(p, from: at + 1, limit: end) + 1
+            switch type {
+            case 0x03:
+                items.append(.document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits)))
+            case 0x04:
+                items.append(.array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits)))
+            default:
+                items.append(.value(RawBSON.value(storage, p, type: type, at: valueAt, limit: end)))
+            }
+            at = valueAt + RawBSON.valueSize(p, type: type, at: valueAt, limit: end)
+        }
+        return items
     }
 
     /// The first field named `key`.

@@ -16,6 +16,12 @@ enum BSONValidator {
 
     /// Validates the document that must occupy exactly `range` of `p`.
     static func validate(_ p: UnsafeRawBufferPointer, range: Range<Int>, limits: BSONLimits) throws(BSONError) {
+        try checkEnvelope(p, range: range, limits: limits)
+        try document(p, at: range.lowerBound, limit: range.upperBound, depth: 1, limits: limits)
+    }
+
+    /// The checks of the outermost length prefix alone: the document must fill `range` exactly.
+    static func checkEnvelope(_ p: UnsafeRawBufferPointer, range: Range<Int>, limits: BSONLimits) throws(BSONError) {
         let available = range.count
         guard available >= 4 else {
             throw BSONError(.needMoreData, "a document needs at least 5 bytes, have \(available)", offset: range.lowerBound)
@@ -35,13 +41,21 @@ enum BSONValidator {
             throw BSONError(.malformed, "\(available - declared) bytes follow the document's declared end",
                             offset: range.lowerBound + declared)
         }
-        try document(p, at: range.lowerBound, limit: range.upperBound, depth: 1, limits: limits)
     }
 
     /// Validates the embedded document at `at`, which must end by `limit`; returns its length.
     @discardableResult
     static func document(_ p: UnsafeRawBufferPointer, at start: Int, limit: Int, depth: Int,
                          limits: BSONLimits) throws(BSONError) -> Int {
+        try level(p, at: start, limit: limit, depth: depth, limits: limits, deep: true).length
+    }
+
+    /// Validates one document's elements. With `deep` false, embedded documents and arrays are only
+    /// bounds-checked (their own elements are left for the caller to validate when it descends, as
+    /// BSONTree does, so each byte is scanned once per level). Returns the length and element count.
+    @inline(__always)
+    static func level(_ p: UnsafeRawBufferPointer, at start: Int, limit: Int, depth: Int,
+                      limits: BSONLimits, deep: Bool) throws(BSONError) -> (length: Int, count: Int) {
         guard depth <= limits.maxDepth else {
             throw BSONError(.limitExceeded, "documents nest deeper than \(limits.maxDepth) levels", offset: start)
         }
@@ -57,7 +71,9 @@ enum BSONValidator {
             throw BSONError(.malformed, "document does not end with a NUL byte", offset: end)
         }
         var at = start + 4
+        var count = 0
         while at < end {
+            count += 1
             let type = p[at]
             guard type != 0 else {
                 throw BSONError(.malformed, "document terminator found before the declared end", offset: at)
@@ -70,14 +86,15 @@ enum BSONValidator {
             guard UTF8Validation.isValid(p, from: keyStart, to: keyEnd) else {
                 throw BSONError(.invalidUTF8, "key is not valid UTF-8", offset: keyStart)
             }
-            at = try value(p, type: type, at: keyEnd + 1, limit: end, depth: depth, limits: limits)
+            at = try value(p, type: type, at: keyEnd + 1, limit: end, depth: depth, limits: limits, deep: deep)
         }
-        return length
+        return (length, count)
     }
 
     /// Validates one value; returns the offset just past it.
+    @inline(__always)
     private static func value(_ p: UnsafeRawBufferPointer, type: UInt8, at: Int, limit: Int, depth: Int,
-                              limits: BSONLimits) throws(BSONError) -> Int {
+                              limits: BSONLimits, deep: Bool) throws(BSONError) -> Int {
         func fixed(_ size: Int) throws(BSONError) -> Int {
             guard limit - at >= size else {
                 throw BSONError(.malformed, "value of type 0x\(hex(type)) is cut short", offset: at)
@@ -99,7 +116,8 @@ enum BSONValidator {
         case 0x02, 0x0D, 0x0E:
             return try string(p, at: at, limit: limit)
         case 0x03, 0x04:
-            return at + (try document(p, at: at, limit: limit, depth: depth + 1, limits: limits))
+            if deep { return at + (try document(p, at: at, limit: limit, depth: depth + 1, limits: limits)) }
+            return at + (try shallow(p, at: at, limit: limit, depth: depth + 1, limits: limits))
         case 0x05:
             guard limit - at >= 5 else { throw BSONError(.malformed, "binary header is cut short", offset: at) }
             let length = Int(RawBSON.int32(p, at))
@@ -146,6 +164,26 @@ enum BSONValidator {
         default:
             throw BSONError(.malformed, "unknown element type 0x\(hex(type))", offset: at - 1)
         }
+    }
+
+    /// The checks of an embedded document that do not look inside it; returns its length.
+    @inline(__always)
+    private static func shallow(_ p: UnsafeRawBufferPointer, at start: Int, limit: Int, depth: Int,
+                                limits: BSONLimits) throws(BSONError) -> Int {
+        guard depth <= limits.maxDepth else {
+            throw BSONError(.limitExceeded, "documents nest deeper than \(limits.maxDepth) levels", offset: start)
+        }
+        guard limit - start >= 5 else {
+            throw BSONError(.malformed, "embedded document runs past its parent", offset: start)
+        }
+        let length = Int(RawBSON.int32(p, start))
+        guard length >= 5, length <= limit - start else {
+            throw BSONError(.malformed, "embedded document length \(length) does not fit its parent", offset: start)
+        }
+        guard p[start + length - 1] == 0 else {
+            throw BSONError(.malformed, "document does not end with a NUL byte", offset: start + length - 1)
+        }
+        return length
     }
 
     /// An int32-length-prefixed, NUL-terminated UTF-8 string; returns the offset past it.

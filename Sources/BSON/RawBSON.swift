@@ -23,10 +23,18 @@ enum RawBSON {
         Double(bitPattern: uint64(p, at))
     }
 
-    /// Index of the first NUL at or after `from` (validated data always has one).
+    /// Index of the first NUL at or after `from`, or `limit` when there is none before it.
+    /// Looks at 8 bytes at a time (keys are short, so usually one load finds it).
     @inline(__always)
     static func nul(_ p: UnsafeRawBufferPointer, from: Int, limit: Int) -> Int {
         var i = from
+        while i + 8 <= limit {
+            let v = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // Sets the high bit of each byte that is zero (exact for the lowest zero byte).
+            let zeros = (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
+            if zeros != 0 { return i + zeros.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < limit, p[i] != 0 { i += 1 }
         return i
     }

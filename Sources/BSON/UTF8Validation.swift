@@ -10,6 +10,13 @@ enum UTF8Validation {
             if word & 0x8080_8080_8080_8080 != 0 { break }
             i += 8
         }
+        // A short tail (most keys): one load that may read past `end` but not past the buffer, masked.
+        let tail = end - i
+        if tail > 0 && tail < 8 && i + 8 <= p.count {
+            let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let mask: UInt64 = (1 << UInt64(tail * 8)) - 1
+            if word & mask & 0x8080_8080_8080_8080 == 0 { return true }
+        }
         while i < end {
             let b0 = p[i]
             if b0 < 0x80 { i += 1; continue }

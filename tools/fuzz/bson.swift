@@ -1,7 +1,8 @@
 // fuzz-modules: WireCore BSON
 // Feeds arbitrary bytes to the BSON decoder. Nothing may trap; and whatever validates must
 // survive every reader: iteration of every value, Codable decoding, re-encoding (which must
-// validate again), and Extended JSON out and back in (whose canonical text must be stable).
+// validate again), BSONTree (which must agree on validity and bytes), and Extended JSON out and
+// back in (whose canonical text must be stable).
 // The same bytes are also tried as Extended JSON text and as a Decimal128 string.
 import BSON
 
@@ -10,7 +11,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let limits = BSONLimits(maxDocumentSize: 1 << 20, maxDepth: 64)
 
-    if let document = try? BSONDocument(bytes: bytes, limits: limits) {
+    let document = try? BSONDocument(bytes: bytes, limits: limits)
+    let tree = try? BSONTree(bytes: bytes, limits: limits)
+    if (document == nil) != (tree == nil) {
+        fatalError("BSONDocument and BSONTree disagree on validity")
+    }
+    if let document, let tree {
+        guard let fromTree = try? tree.encode(limits: limits), let canonical = try? document.canonicalized(limits: limits),
+              fromTree == canonical else {
+            fatalError("BSONTree re-encoding differs from canonicalized()")
+        }
+    }
+    if let document {
         visit(document)
         _ = try? BSONDecoder().decode([String: BSONValue].self, from: document)
         guard let rebuilt = try? document.canonicalized(limits: limits) else {
