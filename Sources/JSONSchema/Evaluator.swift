@@ -32,8 +32,9 @@ struct Evaluator {
     /// The instance location as member/element indices from the root, kept only while collecting
     /// (trivial integers in a stack buffer: no strings are touched until a failure needs its pointer).
     let root: JSONValue
-    let pathBuffer: UnsafeMutablePointer<Int>
-    let pathCapacity: Int
+    var pathBuffer: UnsafeMutablePointer<Int>
+    var pathCapacity: Int
+    var pathOnHeap = false
     var pathCount = 0
     var scope: [SchemaResource] = []
     var depth = 0
@@ -43,8 +44,19 @@ struct Evaluator {
         maxDepth = schema.options.maxEvaluationDepth
         self.collecting = collecting
         self.root = root
-        self.pathBuffer = pathBuffer.baseAddress!
-        pathCapacity = pathBuffer.count
+        if let base = pathBuffer.baseAddress, pathBuffer.count > 0 {
+            self.pathBuffer = base
+            pathCapacity = pathBuffer.count
+        } else {
+            self.pathBuffer = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+            pathCapacity = 16
+            pathOnHeap = true
+        }
+    }
+
+    /// Frees the path buffer if it had to move to the heap.
+    mutating func release() {
+        if pathOnHeap { pathBuffer.deallocate(); pathOnHeap = false }
     }
 
     @inline(__always) var shortCircuit: Bool { !collecting || stopAtFirst }
@@ -82,16 +94,26 @@ struct Evaluator {
     /// Steps into member or element `index` of the current instance.
     @inline(__always) mutating func enter(_ index: Int) {
         if collecting {
-            if pathCount < pathCapacity { pathBuffer[pathCount] = index }
+            if pathCount == pathCapacity { growPath() }
+            pathBuffer[pathCount] = index
             pathCount += 1
         }
+    }
+
+    mutating func growPath() {
+        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: pathCapacity * 2)
+        bigger.update(from: pathBuffer, count: pathCount)
+        if pathOnHeap { pathBuffer.deallocate() }
+        pathBuffer = bigger
+        pathCapacity *= 2
+        pathOnHeap = true
     }
     @inline(__always) mutating func leave() { if collecting { pathCount -= 1 } }
 
     /// Rebuilds the JSON Pointer of the current instance by walking the indices from the root:
     /// one pass to size it, one to write it into a single string allocation.
     var instancePointer: String {
-        let steps = min(pathCount, pathCapacity)
+        let steps = pathCount
         if steps == 0 { return "" }
         var length = 0
         var v = root

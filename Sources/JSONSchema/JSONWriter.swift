@@ -28,6 +28,42 @@ public enum JSONWriter {
         }
     }
 
+    /// Appends `s` as a JSON string literal to UTF-8 bytes.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Runs without anything to escape are copied in bulk.
+        let bulk: Bool? = s.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                appendEscaped(b, to: &out)
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            return true
+        }
+        if bulk == nil {
+            for b in s.utf8 { appendEscaped(b, to: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
+        switch b {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
+        case UInt8(ascii: "\\"): out.append(b); out.append(b)
+        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+        case 0..<0x20:
+            let hex = Array("0123456789abcdef".utf8)
+            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]])
+        default: out.append(b)
+        }
+    }
+
     public static func writeString(_ s: String, into out: inout String) {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
             out += "\""

@@ -75,10 +75,12 @@ public final class Schema: Sendable {
     }
 
     public func validate(_ instance: JSONValue, mode: Mode = .allErrors) -> ValidationResult {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: options.maxEvaluationDepth + 2) { path in
+        // The instance path starts in a stack buffer (under 1 KiB) and moves to the heap only if deeper.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 96) { path in
             var e = Evaluator(schema: self, root: instance, collecting: true, pathBuffer: path)
             e.stopAtFirst = mode == .firstError
             let ok = e.validate(root, instance, nil)
+            e.release()
             return ValidationResult(isValid: ok, errors: e.errors)
         }
     }

@@ -106,17 +106,45 @@ public struct ValidationResult: Sendable, Codable, Equatable {
     public var isValid: Bool
     public var errors: [ValidationFailure]
 
-    /// An RFC 9457 `application/problem+json` body for a 422 response.
+    /// An RFC 9457 `application/problem+json` body for a 422 response (written straight to bytes).
     public func problemJSON(title: String = "Request body does not match the schema", type: String = "about:blank") -> String {
-        var members: [JSONObject.Member] = [
-            .init(key: "type", value: .string(type)),
-            .init(key: "title", value: .string(title)),
-            .init(key: "status", value: .integer(422)),
-            .init(key: "detail", value: .string(errors.count == 1 ? "1 validation error" : "\(errors.count) validation errors")),
-            .init(key: "errors", value: .array(errors.map(ValidationResult.json))),
-        ]
-        if isValid { members[2] = .init(key: "status", value: .integer(200)) }
-        return JSONWriter.string(.object(JSONObject(members)))
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + errors.count * 160)
+        out.append(contentsOf: #"{"type":"#.utf8)
+        JSONWriter.appendString(type, to: &out)
+        out.append(contentsOf: #","title":"#.utf8)
+        JSONWriter.appendString(title, to: &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        out.append(contentsOf: (isValid ? "200" : "422").utf8)
+        out.append(contentsOf: #","detail":"#.utf8)
+        JSONWriter.appendString(errors.count == 1 ? "1 validation error" : "\(errors.count) validation errors", to: &out)
+        out.append(contentsOf: #","errors":"#.utf8)
+        ValidationResult.append(errors, to: &out)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func append(_ failures: [ValidationFailure], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, f) in failures.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"instanceLocation":"#.utf8)
+            JSONWriter.appendString(f.instanceLocation, to: &out)
+            out.append(contentsOf: #","keywordLocation":"#.utf8)
+            JSONWriter.appendString(f.keywordLocation, to: &out)
+            out.append(contentsOf: #","absoluteKeywordLocation":"#.utf8)
+            JSONWriter.appendString(f.absoluteKeywordLocation, to: &out)
+            out.append(contentsOf: #","keyword":"#.utf8)
+            JSONWriter.appendString(f.keyword, to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            JSONWriter.appendString(f.message, to: &out)
+            if let causes = f.causes {
+                out.append(contentsOf: #","causes":"#.utf8)
+                append(causes, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     static func json(_ f: ValidationFailure) -> JSONValue {

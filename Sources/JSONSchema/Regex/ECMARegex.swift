@@ -10,6 +10,8 @@
 public final class ECMARegex: Sendable {
     public let source: String
     let program: RegexProgram
+    /// The backtracking-free matcher, when the pattern has its shape.
+    let automaton: RegexBitNFA?
 
     /// Limits on what a pattern may cost: its compiled size, and the work of one match.
     public struct Limits: Sendable {
@@ -40,6 +42,7 @@ public final class ECMARegex: Sendable {
         }
         source = pattern
         program = prog
+        automaton = RegexBitNFA(parsed.0)
         self.limits = limits
     }
 
@@ -51,6 +54,7 @@ public final class ECMARegex: Sendable {
             return text.utf8.count >= literal.count && containsBytes(text, literal) ? .match : .noMatch
         }
         let program = self.program
+        let automaton = self.automaton
         let maxSteps = limits.maxSteps
         // ASCII text (the common case) is matched on its UTF-8 bytes in place; other text is
         // decoded to code points in a stack buffer first.
@@ -58,6 +62,7 @@ public final class ECMARegex: Sendable {
             var high: UInt8 = 0
             for b in bytes { high |= b }
             guard high < 0x80 else { return nil }
+            if let automaton { return automaton.matches(bytes) ? .match : .noMatch }
             return RegexVM.search(program, bytes, maxSteps: maxSteps)
         } ?? nil
         if let ascii { return ascii }
@@ -105,7 +110,17 @@ enum RegexInst {
     case lineStart, lineEnd, wordBoundary, notWordBoundary
     case look(Int, ahead: Bool, negated: Bool)
     case backreference(Int)
+    /// A run of one single-character atom, `min...max` times: matched in one step, given back one
+    /// character at a time on backtracking (instead of one split per character).
+    case repeatOne(RegexAtom, min: Int, max: Int, greedy: Bool)
     case match
+}
+
+/// A pattern element that matches exactly one character.
+enum RegexAtom: Sendable {
+    case char(UInt32)
+    case any
+    case set(Int)
 }
 
 /// A class so that handing the program to a matcher costs one reference count, not one per array;
@@ -216,6 +231,14 @@ enum RegexCompiler {
                 total += sub.prog.insts.count
                 prog.subprograms.append(sub.prog)
                 _ = append(.look(prog.subprograms.count - 1, ahead: ahead, negated: negated))
+            case .repetition(let inner, let min, let max, let greedy) where inner.singleCharacter:
+                let atom: RegexAtom
+                switch inner {
+                case .char(let c): atom = .char(c)
+                case .set(let s): prog.sets.append(s); atom = .set(prog.sets.count - 1)
+                default: atom = .any
+                }
+                _ = append(.repeatOne(atom, min: min, max: max ?? Int.max, greedy: greedy))
             case .repetition(let inner, let min, let max, let greedy):
                 for _ in 0..<min { guard emit(inner) else { return false } }
                 let needsProgress = inner.canBeEmpty

@@ -14,6 +14,14 @@ indirect enum RegexNode {
     case lookaround(RegexNode, ahead: Bool, negated: Bool)
     case backreference(Int)
 
+    /// A literal character, `.` or a class: exactly one character.
+    var singleCharacter: Bool {
+        switch self {
+        case .char, .any, .set: return true
+        default: return false
+        }
+    }
+
     /// Whether the node can match the empty string (loops over such nodes need a progress check).
     var canBeEmpty: Bool {
         switch self {

@@ -21,16 +21,17 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
         self.input = input
         self.maxSteps = maxSteps
         self.slots = slots
-        self.stack = stack.baseAddress!
+        self.stack = stack.baseAddress ?? slots
         stackCapacity = stack.count
     }
 
     /// Runs a search with scratch memory on the stack.
     static func search(_ program: RegexProgram, _ input: UnsafeBufferPointer<Unit>, maxSteps: Int) -> ECMARegex.Outcome {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: program.slotCount + 256) { scratch in
-            let base = scratch.baseAddress!
+        // Small enough (under 1 KiB for ordinary patterns) to stay on the machine stack.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: program.slotCount + 96) { scratch in
+            guard let base = scratch.baseAddress else { return .tooComplex }
             var vm = RegexVM(program: program, input: input, maxSteps: maxSteps, slots: base,
-                             stack: UnsafeMutableBufferPointer(start: base + program.slotCount, count: 256))
+                             stack: UnsafeMutableBufferPointer(start: base + program.slotCount, count: 96))
             let outcome = vm.search()
             if vm.stackOnHeap { vm.stack.deallocate() }
             return outcome
@@ -49,6 +50,21 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
             start += 1
         }
         return .noMatch
+    }
+
+    /// Stack frame markers for `repeatOne` give-back (below every slot-restore marker).
+    static var greedyFrame: Int { -(1 << 40) }
+    static var lazyFrame: Int { -(1 << 41) }
+
+    @inline(__always) func matches(_ atom: RegexAtom, _ c: UInt32, _ prog: RegexProgram, _ maps: UnsafeBufferPointer<UInt64>) -> Bool {
+        switch atom {
+        case .char(let x): return c == x
+        case .any: return !isLineTerminator(c)
+        case .set(let k):
+            if c < 64 { return maps[2 * k] & (1 << UInt64(c)) != 0 }
+            if c < 128 { return maps[2 * k + 1] & (1 << UInt64(c - 64)) != 0 }
+            return prog.sets[k].slowContains(c)
+        }
     }
 
     @inline(__always) mutating func push(_ a: Int, _ b: Int) {
@@ -146,6 +162,22 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
                 }
                 if exhausted { return nil }
                 if found != negated { pc += 1 } else { failed = true }
+            case .repeatOne(let atom, let lo, let hi, let greedy):
+                var c = 0
+                let limit = Swift.min(hi, n - sp)
+                while c < limit && matches(atom, UInt32(input[sp + c]), prog, maps) { c += 1 }
+                steps += c
+                if c < lo {
+                    failed = true
+                } else if greedy {
+                    // Take all; backtracking gives back one at a time down to `lo`.
+                    if c > lo { push(RegexVM.greedyFrame - (pc + 1), (sp + lo) << 32 | (sp + c - 1)) }
+                    sp += c; pc += 1
+                } else {
+                    // Take `lo`; backtracking takes one more at a time up to `c`.
+                    if c > lo { push(RegexVM.lazyFrame - (pc + 1), (sp + c) << 32 | (sp + lo + 1)) }
+                    sp += lo; pc += 1
+                }
             case .match:
                 if let end = mustEndAt, end != sp { failed = true } else { return sp }
             }
@@ -155,7 +187,20 @@ struct RegexVM<Unit: FixedWidthInteger & UnsignedInteger> {
                     if stackCount == base { return nil }
                     let v = stack[stackCount - 1], p = stack[stackCount - 2]
                     stackCount -= 2
-                    if p < 0 { slots[-1 - p] = v } else { pc = p; sp = v; break }
+                    if p >= 0 { pc = p; sp = v; break }
+                    if p <= RegexVM.lazyFrame {
+                        let bound = v >> 32, position = v & 0xFFFF_FFFF
+                        if position < bound { push(p, bound << 32 | (position + 1)) }
+                        pc = RegexVM.lazyFrame - p; sp = position
+                        break
+                    }
+                    if p <= RegexVM.greedyFrame {
+                        let bound = v >> 32, position = v & 0xFFFF_FFFF
+                        if position > bound { push(p, bound << 32 | (position - 1)) }
+                        pc = RegexVM.greedyFrame - p; sp = position
+                        break
+                    }
+                    slots[-1 - p] = v
                 }
             }
         }
