@@ -39,7 +39,9 @@ public struct BSONTree: Sendable, Equatable {
         let result: Result<BSONTree, BSONError> = bytes.withUnsafeBytes { p in
             do throws(BSONError) {
                 try BSONValidator.checkEnvelope(p, range: 0..<bytes.count, limits: limits)
-                return .success(try BSONTree.readValidating(bytes, p, documentAt: 0, limit: bytes.count, depth: 1, limits: limits))
+                var keys = KeyCache()
+                return .success(try BSONTree.readValidating(bytes, p, documentAt: 0, limit: bytes.count, depth: 1,
+                                                            limits: limits, keys: &keys))
             } catch {
                 return .failure(error)
             }
@@ -48,7 +50,7 @@ public struct BSONTree: Sendable, Equatable {
     }
 
     static func readValidating(_ storage: [UInt8], _ p: UnsafeRawBufferPointer, documentAt start: Int, limit: Int,
-                               depth: Int, limits: BSONLimits) throws(BSONError) -> BSONTree {
+                               depth: Int, limits: BSONLimits, keys: inout KeyCache) throws(BSONError) -> BSONTree {
         let (length, count) = try BSONValidator.level(p, at: start, limit: limit, depth: depth, limits: limits, deep: false)
         let end = start + length - 1
         var fields: [Field] = []
@@ -57,14 +59,14 @@ public struct BSONTree: Sendable, Equatable {
         while at < end {
             let type = p[at]
             let keyEnd = RawBSON.nul(p, from: at + 1, limit: end)
-            let key = RawBSON.string(p, from: at + 1, to: keyEnd)
+            let key = keys.string(p, from: at + 1, to: keyEnd)
             let valueAt = keyEnd + 1
             let node: Node
             switch type {
             case 0x03:
-                node = .document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits))
+                node = .document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits, keys: &keys))
             case 0x04:
-                node = .array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits))
+                node = .array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits, keys: &keys))
             default:
                 node = .value(RawBSON.value(storage, p, type: type, at: valueAt, limit: end))
             }
@@ -76,7 +78,7 @@ public struct BSONTree: Sendable, Equatable {
 
     /// Like `readValidating` for an array: the keys are skipped, not made into Strings.
     static func readArrayValidating(_ storage: [UInt8], _ p: UnsafeRawBufferPointer, at start: Int, limit: Int,
-                                    depth: Int, limits: BSONLimits) throws(BSONError) -> [Node] {
+                                    depth: Int, limits: BSONLimits, keys: inout KeyCache) throws(BSONError) -> [Node] {
         let (length, count) = try BSONValidator.level(p, at: start, limit: limit, depth: depth, limits: limits, deep: false)
         let end = start + length - 1
         var items: [Node] = []
@@ -87,9 +89,9 @@ public struct BSONTree: Sendable, Equatable {
             let valueAt = RawBSON.nul(p, from: at + 1, limit: end) + 1
             switch type {
             case 0x03:
-                items.append(.document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits)))
+                items.append(.document(try readValidating(storage, p, documentAt: valueAt, limit: end, depth: depth + 1, limits: limits, keys: &keys)))
             case 0x04:
-                items.append(.array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits)))
+                items.append(.array(try readArrayValidating(storage, p, at: valueAt, limit: end, depth: depth + 1, limits: limits, keys: &keys)))
             default:
                 items.append(.value(RawBSON.value(storage, p, type: type, at: valueAt, limit: end)))
             }
@@ -176,5 +178,34 @@ extension BSONTree.Node {
             }
         default: self = .value(value)
         }
+    }
+}
+
+/// Reuses the String of a short key seen before in the same decode: documents repeat their keys
+/// (arrays of similar documents, nested levels), and making a String is a large part of reading one.
+/// Keys of 1...8 bytes are compared as one masked 64-bit word. The table is made on first use.
+struct KeyCache {
+    private struct Entry {
+        var word: UInt64
+        var length: Int
+        var string: String
+    }
+    private var entries: [Entry] = []
+
+    @inline(__always)
+    mutating func string(_ p: UnsafeRawBufferPointer, from: Int, to: Int) -> String {
+        let length = to - from
+        guard length > 0, length <= 8, from + 8 <= p.count else { return RawBSON.string(p, from: from, to: to) }
+        let mask: UInt64 = length == 8 ? ~0 : (1 << UInt64(length * 8)) - 1
+        let word = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: from, as: UInt64.self)) & mask
+        let slot = Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 60)
+        if entries.isEmpty {
+            entries = [Entry](repeating: Entry(word: 0, length: -1, string: ""), count: 16)
+        } else if entries[slot].length == length && entries[slot].word == word {
+            return entries[slot].string
+        }
+        let s = RawBSON.string(p, from: from, to: to)
+        entries[slot] = Entry(word: word, length: length, string: s)
+        return s
     }
 }
