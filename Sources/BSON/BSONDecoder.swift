@@ -8,7 +8,7 @@ public struct BSONDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from document: BSONDocument) throws(BSONError) -> T {
-        if T.self == BSONDocument.self, let d = document as? T { return d }
+        if T.self == BSONDocument.self { return reinterpret(document, as: T.self) }
         do {
             return try document.storage.withUnsafeBytes { p in
                 let impl = BSONDecoderImpl(storage: document.storage, p: p, type: 0x03, at: document.range.lowerBound)

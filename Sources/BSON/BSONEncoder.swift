@@ -25,7 +25,7 @@ public struct BSONEncoder: Sendable {
 
     /// Encodes `value`, which must encode as a keyed container (a struct, class or dictionary with String keys).
     public func encode<T: Encodable>(_ value: T) throws(BSONError) -> BSONDocument {
-        if let document = value as? BSONDocument { return document }
+        if T.self == BSONDocument.self { return reinterpret(value, as: BSONDocument.self) }
         let impl = BSONEncoderImpl(capacity: initialCapacity)
         do {
             try value.encode(to: impl)

@@ -1,7 +1,11 @@
 // BSON encode/decode throughput against pymongo's C extension. Run through `tools/bench bson`.
 //
-//   BenchBSON write DIR            writes the four documents' BSON to DIR/<name>.bson
-//   BenchBSON run DIR ANCHOR.json  measures ours, prints a table with the anchor's figures and the RESULT line
+//   BenchBSON write DIR                      writes the four documents' BSON to DIR/<name>.bson
+//   BenchBSON measure DIR OUT.json           measures ours and writes the figures
+//   BenchBSON report OURS.json... -- ANCHOR.json...
+//                                            prints the table and the RESULT line; each figure is the best
+//                                            over the files given (tools/bench.d/bson alternates the two
+//                                            sides twice, so drifting machine load hits both alike)
 //   BenchBSON loop DIR NAME encode|decode|tree-encode|tree-decode|lazy N   runs one operation N times (for perf record)
 //
 // What is measured, per document (MB/s = document bytes / CPU time per operation, best of 5 runs):
@@ -71,7 +75,7 @@ func fmt(_ v: Double) -> String { String(format: "%9.1f", v) }
 
 let args = CommandLine.arguments
 guard args.count >= 3 else {
-    print("usage: BenchBSON write DIR | BenchBSON run DIR ANCHOR.json")
+    print("usage: BenchBSON write DIR | measure DIR OUT.json | report OURS.json... -- ANCHOR.json... | loop DIR NAME OP N")
     exit(2)
 }
 let dir = URL(fileURLWithPath: args[2])
@@ -100,19 +104,65 @@ if args[1] == "loop", args.count >= 6, let c = all.first(where: { $0.name == arg
     exit(0)
 }
 
-guard args[1] == "run", args.count >= 4,
-      let anchor = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: args[3]))) as? [String: Any] else {
-    print("usage: BenchBSON run DIR ANCHOR.json")
+if args[1] == "measure", args.count >= 4 {
+    var out: [String: [String: Double]] = [:]
+    for c in all {
+        let bytes = c.document.byteArray
+        let tree = try BSONTree(bytes: bytes)
+        guard try tree.encode().byteArray == bytes else {
+            print("BSONTree did not re-encode \(c.name) to identical bytes")
+            exit(1)
+        }
+        var f: [String: Double] = [:]
+        f["encodeTree"] = try throughput(bytes: bytes.count) { try tree.encode().byteCount }
+        f["encodeCodable"] = try throughput(bytes: bytes.count) { try c.encode().byteCount }
+        f["decodeTree"] = try throughput(bytes: bytes.count) { try BSONTree(bytes: bytes).fields.count }
+        f["decodeCodable"] = try throughput(bytes: bytes.count) { try c.decodeFull(bytes) }
+        f["decodeLazy"] = try throughput(bytes: bytes.count) { try BSONDocument(bytes: bytes).byteCount }
+        if c.name == "binary1MiB" {
+            f["decodeCodableData"] = try throughput(bytes: bytes.count) { try BSONDecoder().decode(Blob1MData.self, from: bytes).data.count }
+        }
+        f["bytes"] = Double(bytes.count)
+        out[c.name] = f
+    }
+    try JSONSerialization.data(withJSONObject: out).write(to: URL(fileURLWithPath: args[3]))
+    exit(0)
+}
+
+guard args[1] == "report", let split = args.firstIndex(of: "--") else {
+    print("usage: BenchBSON report OURS.json... -- ANCHOR.json...")
     exit(2)
 }
+
+/// The best (highest) value of each figure over several JSON files of {document: {figure: MB/s}}.
+func best(_ paths: ArraySlice<String>) throws -> [String: [String: Any]] {
+    var merged: [String: [String: Any]] = [:]
+    for path in paths {
+        guard let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: [String: Any]] else {
+            print("\(path) is not a figures file")
+            exit(1)
+        }
+        for (doc, figures) in json {
+            for (name, value) in figures {
+                if let v = value as? Double, let old = merged[doc]?[name] as? Double, old >= v { continue }
+                merged[doc, default: [:]][name] = value
+            }
+        }
+    }
+    return merged
+}
+
+let ours = try best(args[2..<split])
+let anchor = try best(args[(split + 1)...])
 
 print("MB/s (CPU time)  bytes |  enc tree  enc Codable  pymongo  ratio |  dec tree  dec Codable  pymongo  ratio |  dec lazy")
 var worst: (ratio: Double, ours: Double, anchor: Double, what: String) = (.infinity, 0, 0, "")
 for c in all {
-    let bytes = c.document.byteArray
-    guard let a = anchor[c.name] as? [String: Any], let anchorEncode = a["encode"] as? Double,
-          let anchorDecode = a["decode"] as? Double else {
-        print("anchor has no figures for \(c.name)")
+    guard let a = anchor[c.name], let anchorEncode = a["encode"] as? Double, let anchorDecode = a["decode"] as? Double,
+          let o = ours[c.name], let encTree = o["encodeTree"] as? Double, let encCodable = o["encodeCodable"] as? Double,
+          let decTree = o["decodeTree"] as? Double, let decCodable = o["decodeCodable"] as? Double,
+          let lazy = o["decodeLazy"] as? Double else {
+        print("missing figures for \(c.name)")
         exit(1)
     }
     // The same bytes on both sides: the anchor re-encoded its decoded dict and compared.
@@ -120,27 +170,17 @@ for c in all {
         print("pymongo did not re-encode \(c.name) to identical bytes; the comparison would not be like for like")
         exit(1)
     }
-    let tree = try BSONTree(bytes: bytes)
-    guard try tree.encode().byteArray == bytes else {
-        print("BSONTree did not re-encode \(c.name) to identical bytes")
-        exit(1)
-    }
-    let encTree = try throughput(bytes: bytes.count) { try tree.encode().byteCount }
-    let encCodable = try throughput(bytes: bytes.count) { try c.encode().byteCount }
-    let decTree = try throughput(bytes: bytes.count) { try BSONTree(bytes: bytes).fields.count }
-    let decCodable = try throughput(bytes: bytes.count) { try c.decodeFull(bytes) }
-    let lazy = try throughput(bytes: bytes.count) { try BSONDocument(bytes: bytes).byteCount }
     let re = encTree / anchorEncode, rd = decTree / anchorDecode
-    print("\(c.name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8d", bytes.count)) |"
+    print("\(c.name.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8d", c.document.byteCount)) |"
           + " \(fmt(encTree))  \(fmt(encCodable)) \(fmt(anchorEncode))  \(String(format: "%5.2f", re)) |"
           + " \(fmt(decTree))  \(fmt(decCodable)) \(fmt(anchorDecode))  \(String(format: "%5.2f", rd)) | \(fmt(lazy))")
     if re < worst.ratio { worst = (re, encTree, anchorEncode, "\(c.name) encode") }
     if rd < worst.ratio { worst = (rd, decTree, anchorDecode, "\(c.name) decode") }
-    if c.name == "binary1MiB" {
-        let copying = try throughput(bytes: bytes.count) { try BSONDecoder().decode(Blob1MData.self, from: bytes).data.count }
+    if let copying = o["decodeCodableData"] as? Double {
         print("  binary1MiB: BSONTree and BSONBinary share the input buffer; decoding into Foundation Data copies the MiB:"
               + " \(fmt(copying)) MB/s (ratio " + String(format: "%.2f", copying / anchorDecode) + ", not in RESULT)")
     }
 }
+print("Codable figures (typed structs through BSONEncoder/BSONDecoder) are shown for information; pymongo has no typed mapping.")
 print("minimum ratio: \(worst.what)")
 print("RESULT bson ratio=\(String(format: "%.2f", worst.ratio)) ours=\(String(format: "%.1f", worst.ours)) anchor=\(String(format: "%.1f", worst.anchor)) MB/s")
