@@ -20,6 +20,12 @@ final class Evaluated {
 }
 
 
+/// One step of an instance location.
+enum PathSegment {
+    case key(String)
+    case index(Int)
+}
+
 /// Runs compiled nodes over an instance. In collecting mode it records a `ValidationFailure` for
 /// each failed keyword and keeps going; in quick mode (used for the branches of anyOf/oneOf/not/if
 /// and `contains`) it builds nothing and stops at the first failure.
@@ -29,33 +35,33 @@ struct Evaluator {
     var collecting: Bool
     var stopAtFirst = false
     var errors: [ValidationFailure] = []
-    /// The instance location as member/element indices from the root, kept only while collecting
-    /// (trivial integers in a stack buffer: no strings are touched until a failure needs its pointer).
-    let root: JSONValue
-    var pathBuffer: UnsafeMutablePointer<Int>
+    /// The instance location, kept only while collecting, in a buffer that starts on the machine
+    /// stack (a push retains the key, a pop releases it; nothing else is built until a failure).
+    var pathBuffer: UnsafeMutablePointer<PathSegment>
     var pathCapacity: Int
     var pathOnHeap = false
     var pathCount = 0
     var scope: [SchemaResource] = []
     var depth = 0
 
-    init(schema: Schema, root: JSONValue, collecting: Bool, pathBuffer: UnsafeMutableBufferPointer<Int>) {
+    init(schema: Schema, collecting: Bool, pathBuffer: UnsafeMutableBufferPointer<PathSegment>) {
         usesDynamicRef = schema.usesDynamicRef
         maxDepth = schema.options.maxEvaluationDepth
         self.collecting = collecting
-        self.root = root
         if let base = pathBuffer.baseAddress, pathBuffer.count > 0 {
             self.pathBuffer = base
             pathCapacity = pathBuffer.count
         } else {
-            self.pathBuffer = UnsafeMutablePointer<Int>.allocate(capacity: 16)
+            self.pathBuffer = UnsafeMutablePointer<PathSegment>.allocate(capacity: 16)
             pathCapacity = 16
             pathOnHeap = true
         }
     }
 
-    /// Frees the path buffer if it had to move to the heap.
+    /// Releases what is left on the path and frees the buffer if it had to move to the heap.
     mutating func release() {
+        pathBuffer.deinitialize(count: pathCount)
+        pathCount = 0
         if pathOnHeap { pathBuffer.deallocate(); pathOnHeap = false }
     }
 
@@ -91,84 +97,43 @@ struct Evaluator {
 
     // MARK: failures and paths
 
-    /// Steps into member or element `index` of the current instance.
-    @inline(__always) mutating func enter(_ index: Int) {
+    /// Steps into a member or element of the current instance.
+    @inline(__always) mutating func enter(_ segment: PathSegment) {
         if collecting {
             if pathCount == pathCapacity { growPath() }
-            pathBuffer[pathCount] = index
+            (pathBuffer + pathCount).initialize(to: segment)
             pathCount += 1
         }
     }
 
+    @inline(__always) mutating func leave() {
+        if collecting {
+            pathCount -= 1
+            (pathBuffer + pathCount).deinitialize(count: 1)
+        }
+    }
+
     mutating func growPath() {
-        let bigger = UnsafeMutablePointer<Int>.allocate(capacity: pathCapacity * 2)
-        bigger.update(from: pathBuffer, count: pathCount)
+        let bigger = UnsafeMutablePointer<PathSegment>.allocate(capacity: pathCapacity * 2)
+        bigger.moveInitialize(from: pathBuffer, count: pathCount)
         if pathOnHeap { pathBuffer.deallocate() }
         pathBuffer = bigger
         pathCapacity *= 2
         pathOnHeap = true
     }
-    @inline(__always) mutating func leave() { if collecting { pathCount -= 1 } }
 
-    /// Rebuilds the JSON Pointer of the current instance by walking the indices from the root:
-    /// one pass to size it, one to write it into a single string allocation.
+    /// The JSON Pointer of the current instance.
     var instancePointer: String {
-        let steps = pathCount
-        if steps == 0 { return "" }
-        var length = 0
-        var v = root
-        for j in 0..<steps {
-            let k = pathBuffer[j]
-            switch v {
-            case .object(let o) where k < o.members.count:
-                length += 1
-                for b in o.members[k].key.utf8 { length += (b == UInt8(ascii: "~") || b == UInt8(ascii: "/")) ? 2 : 1 }
-                v = o.members[k].value
-            case .array(let a) where k < a.count:
-                length += 1 + Evaluator.decimalLength(k)
-                v = a[k]
-            default:
-                break
+        if pathCount == 0 { return "" }
+        var s = ""
+        for j in 0..<pathCount {
+            s.append("/")
+            switch pathBuffer[j] {
+            case .key(let key): s.append(JSONPointer.escape(key))
+            case .index(let i): s.append(String(i))
             }
         }
-        let root = self.root
-        let path = pathBuffer
-        return String(unsafeUninitializedCapacity: length) { out in
-            var n = 0
-            var v = root
-            for j in 0..<steps {
-                let k = path[j]
-                switch v {
-                case .object(let o) where k < o.members.count:
-                    out[n] = UInt8(ascii: "/"); n += 1
-                    for b in o.members[k].key.utf8 {
-                        if b == UInt8(ascii: "~") { out[n] = b; out[n + 1] = UInt8(ascii: "0"); n += 2 }
-                        else if b == UInt8(ascii: "/") { out[n] = UInt8(ascii: "~"); out[n + 1] = UInt8(ascii: "1"); n += 2 }
-                        else { out[n] = b; n += 1 }
-                    }
-                    v = o.members[k].value
-                case .array(let a) where k < a.count:
-                    out[n] = UInt8(ascii: "/"); n += 1
-                    let digits = Evaluator.decimalLength(k)
-                    var x = k
-                    for d in stride(from: digits - 1, through: 0, by: -1) {
-                        out[n + d] = UInt8(ascii: "0") + UInt8(x % 10)
-                        x /= 10
-                    }
-                    n += digits
-                    v = a[k]
-                default:
-                    break
-                }
-            }
-            return n
-        }
-    }
-
-    static func decimalLength(_ k: Int) -> Int {
-        var digits = 1, x = k
-        while x >= 10 { x /= 10; digits += 1 }
-        return digits
+        return s
     }
 
     @inline(__always) mutating func fail(_ node: SchemaNode, _ keyword: String, _ message: @autoclosure () -> String,
@@ -292,7 +257,7 @@ struct Evaluator {
             var ok = true
             let n = min(a.count, nodes.count)
             for k in 0..<n {
-                enter(k)
+                enter(.index(k))
                 let r = validate(nodes[k], a[k], nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -304,7 +269,7 @@ struct Evaluator {
             var ok = true
             if start < a.count {
                 for k in start..<a.count {
-                    enter(k)
+                    enter(.index(k))
                     let r = validate(itemNode, a[k], nil)
                     leave()
                     if !r { ok = false; if shortCircuit { return false } }
@@ -355,7 +320,7 @@ struct Evaluator {
             guard case .object(let o) = v else { return true }
             var ok = true
             for (k, m) in o.members.enumerated() {
-                enter(k)
+                enter(.key(m.key))
                 let r = validate(namesNode, .string(m.key), nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -453,7 +418,7 @@ struct Evaluator {
             guard case .object(let o) = v, let ev else { return true }
             var ok = true
             for (k, m) in o.members.enumerated() where !ev.hasProperty(m.key) {
-                enter(k)
+                enter(.key(m.key))
                 var r: Bool
                 if n.alwaysFalse {
                     fail(node, "unevaluatedProperties", "property \"\(m.key)\" is not allowed (unevaluated)")
@@ -473,7 +438,7 @@ struct Evaluator {
             guard case .array(let a) = v, let ev else { return true }
             var ok = true
             for k in a.indices where !ev.hasItem(k) {
-                enter(k)
+                enter(.index(k))
                 let r = validate(n, a[k], nil)
                 leave()
                 if !r { ok = false; if shortCircuit { return false } }
@@ -521,7 +486,7 @@ struct Evaluator {
                     if idx < 64 { seenMask |= 1 << UInt64(idx) } else if !seenLarge.isEmpty { seenLarge[idx] = true }
                     let child = nodes[idx]
                     if !child.isTrivial {
-                        enter(k)
+                        enter(.key(members[k].key))
                         let r = validate(child, members[k].value, nil)
                         leave()
                         if !r { ok = false; if shortCircuit { return false } }
@@ -533,14 +498,14 @@ struct Evaluator {
                     switch p.regex.search(members[k].key) {
                     case .match:
                         matched = true
-                        enter(k)
+                        enter(.key(members[k].key))
                         let r = validate(p.node, members[k].value, nil)
                         leave()
                         if !r { ok = false; if shortCircuit { return false } }
                     case .noMatch:
                         break
                     case .tooComplex:
-                        enter(k)
+                        enter(.key(members[k].key))
                         fail(node, "patternProperties", "matching /\(p.source)/ took too many steps")
                         leave()
                         ok = false
@@ -550,7 +515,7 @@ struct Evaluator {
             }
             if !matched, let additional {
                 matched = true
-                enter(k)
+                enter(.key(members[k].key))
                 var r = true
                 if additional.alwaysFalse {
                     fail(node, "additionalProperties", detail: .notAllowed(members[k].key))

@@ -76,8 +76,8 @@ public final class Schema: Sendable {
 
     public func validate(_ instance: JSONValue, mode: Mode = .allErrors) -> ValidationResult {
         // The instance path starts in a stack buffer (under 1 KiB) and moves to the heap only if deeper.
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 96) { path in
-            var e = Evaluator(schema: self, root: instance, collecting: true, pathBuffer: path)
+        withUnsafeTemporaryAllocation(of: PathSegment.self, capacity: 40) { path in
+            var e = Evaluator(schema: self, collecting: true, pathBuffer: path)
             e.stopAtFirst = mode == .firstError
             let ok = e.validate(root, instance, nil)
             e.release()
@@ -87,8 +87,8 @@ public final class Schema: Sendable {
 
     /// Only the verdict: no locations or messages are built.
     public func isValid(_ instance: JSONValue) -> Bool {
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { path in
-            var e = Evaluator(schema: self, root: instance, collecting: false, pathBuffer: path)
+        withUnsafeTemporaryAllocation(of: PathSegment.self, capacity: 1) { path in
+            var e = Evaluator(schema: self, collecting: false, pathBuffer: path)
             return e.validate(root, instance, nil)
         }
     }

@@ -75,6 +75,19 @@ public final class ECMARegex: Sendable {
 
     public func matches(_ text: String) -> Bool { search(text) == .match }
 
+    /// Whether this pattern runs on the backtracking-free automaton (for ASCII text).
+    public var usesAutomaton: Bool { automaton != nil }
+
+    /// The same search on the backtracking machine only, bypassing the automaton: lets tests and
+    /// the fuzzer check that both engines agree.
+    public func searchWithBacktracking(_ text: String) -> Outcome {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(text.utf8.count, 1)) { buf in
+            var count = 0
+            for u in text.unicodeScalars { buf[count] = u.value; count += 1 }
+            return RegexVM.search(program, UnsafeBufferPointer(rebasing: buf[0..<count]), maxSteps: limits.maxSteps)
+        }
+    }
+
     private func containsBytes(_ text: String, _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
         var text = text
