@@ -53,18 +53,19 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "WireCore", "Crypto", "Transport",
+                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4",
             ],
             swiftSettings: strict),
 
         // tests
         .testTarget(name: "WireCoreTests", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "WireCore", "Crypto"], swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "WireCore", "Crypto", "CZlib"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"], swiftSettings: strict),
         .testTarget(name: "BSONTests", dependencies: ["BSON"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Reference"], swiftSettings: strict),
-        .testTarget(name: "SwitchyardCLITests", dependencies: [], swiftSettings: strict),
+        .testTarget(name: "PeerIntegrationTests",
+                    dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
     ]
 )

@@ -10,9 +10,11 @@ let package = Package(
         .package(name: "Switchyard", path: ".."),
     ],
     targets: [
+        .systemLibrary(name: "CZlibBench", path: "Sources/CZlibBench"),
         .executableTarget(name: "BenchTransport", dependencies: [
             .product(name: "Transport", package: "Switchyard"),
             .product(name: "WireCore", package: "Switchyard"),
+            "CZlibBench",
         ]),
         .executableTarget(name: "BenchJSONSchema", dependencies: [
             .product(name: "JSONSchema", package: "Switchyard"),

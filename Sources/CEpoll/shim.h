@@ -21,4 +21,10 @@ static inline int cepoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t
     return epoll_ctl(epfd, op, fd, &ev);
 }
 static inline int cepoll_errno(void) { return errno; }
+// accept4 is a GNU extension hidden without _GNU_SOURCE, which this header must not define
+// (it would change the meaning of other system headers for Swift).
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
+static inline int cepoll_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+    return accept4(fd, addr, len, flags);
+}
 #endif

@@ -1,0 +1,55 @@
+/// A bidirectional byte stream: plain TCP or TLS over TCP. Protocol connections are written
+/// against this, so each works over both.
+///
+/// One reader and one writer may be active at once (full duplex). A read or write that is
+/// cancelled or times out consumes nothing and leaves the stream usable.
+public protocol ByteStream: AnyObject, Sendable {
+    /// Appends up to `maxBytes` to `buffer`; returns how many, 0 at end of stream.
+    func read(into buffer: inout [UInt8], maxBytes: Int, deadline: Deadline?) async throws(TransportError) -> Int
+    /// Writes all of `bytes`, waiting while the socket buffer is full (backpressure).
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(TransportError)
+    /// Closes our sending side after pending data (TCP FIN / TLS close_notify); reads go on.
+    func shutdownOutput() async
+    /// Closes both directions now; pending operations fail with `.closed`.
+    func close()
+    var remoteAddress: SocketAddress? { get }
+}
+
+extension ByteStream {
+    public func read(maxBytes: Int, deadline: Deadline? = nil) async throws(TransportError) -> [UInt8] {
+        var buffer: [UInt8] = []
+        _ = try await read(into: &buffer, maxBytes: maxBytes, deadline: deadline)
+        return buffer
+    }
+
+    public func write(_ bytes: [UInt8], deadline: Deadline? = nil) async throws(TransportError) {
+        // The array is alive for the whole call: the write completes (or fails) before return.
+        let copy = bytes
+        try await copy.withUnsafeBytesAsync { (raw: UnsafeRawBufferPointer) async throws(TransportError) in
+            try await write(raw, deadline: deadline)
+        }
+    }
+
+    /// Reads exactly `count` bytes or fails (`.connectionReset` if the stream ends first).
+    public func readExactly(_ count: Int, deadline: Deadline? = nil) async throws(TransportError) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(count)
+        while buffer.count < count {
+            let n = try await read(into: &buffer, maxBytes: count - buffer.count, deadline: deadline)
+            if n == 0 { throw TransportError(.connectionReset, "stream ended after \(buffer.count) of \(count) bytes") }
+        }
+        return buffer
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeBytes` for async bodies. Safe because `self` is a local copy kept alive and
+    /// unmodified for the whole call.
+    func withUnsafeBytesAsync<R>(_ body: (UnsafeRawBufferPointer) async throws(TransportError) -> R) async throws(TransportError) -> R {
+        let count = self.count
+        let pointer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1), alignment: 16)
+        defer { pointer.deallocate() }
+        if count > 0 { self.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: count) } }
+        return try await body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}

@@ -1,0 +1,150 @@
+import CEpoll
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A non-blocking TCP connection on the shared event loop.
+public final class TCPConnection: ByteStream {
+    let registration: SocketRegistration
+    public let remoteAddress: SocketAddress?
+    private let onClose: (@Sendable () -> Void)?
+
+    init(registration: SocketRegistration, remoteAddress: SocketAddress?, onClose: (@Sendable () -> Void)? = nil) {
+        self.registration = registration
+        self.remoteAddress = remoteAddress
+        self.onClose = onClose
+    }
+
+    deinit { close() }
+
+    /// Resolves `host` (IPv4 and IPv6) and connects to the first address that answers, all
+    /// within `deadline`.
+    public static func connect(host: String, port: Int, deadline: Deadline? = nil,
+                               loop: EventLoop = .shared) async throws(TransportError) -> TCPConnection {
+        let addresses = try await AddressResolver.resolve(host: host, port: port, deadline: deadline)
+        var lastError = TransportError(.connectFailed, "no address for \(host)")
+        for address in addresses {
+            do {
+                return try await connect(to: address, deadline: deadline, loop: loop)
+            } catch {
+                if error.code == .timedOut || error.code == .cancelled { throw error }
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
+    public static func connect(to address: SocketAddress, deadline: Deadline? = nil,
+                               loop: EventLoop = .shared) async throws(TransportError) -> TCPConnection {
+        let fd = socket(address.domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw TransportError.errno("socket", errno) }
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        let registration: SocketRegistration
+        do {
+            registration = try loop.register(fd: fd)
+        } catch {
+            Glibc.close(fd)
+            throw error
+        }
+        let connection = TCPConnection(registration: registration, remoteAddress: address)
+        let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+        if rc != 0 {
+            let err = errno
+            guard err == EINPROGRESS else {
+                connection.close()
+                throw TransportError.errno("connect to \(address)", err)
+            }
+            do {
+                try await registration.wait(.write, deadline: deadline)
+            } catch {
+                connection.close()
+                if error.code == .timedOut { throw TransportError(.timedOut, "connect to \(address) timed out") }
+                throw error
+            }
+            var soError: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &soError, &length)
+            if soError != 0 {
+                connection.close()
+                throw TransportError.errno("connect to \(address)", soError)
+            }
+        }
+        return connection
+    }
+
+    public func read(into buffer: inout [UInt8], maxBytes: Int, deadline: Deadline? = nil) async throws(TransportError) -> Int {
+        guard maxBytes > 0 else { return 0 }
+        while true {
+            guard registration.beginOperation() else { throw TransportError(.closed, "read on closed socket") }
+            let start = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: maxBytes))
+            let n = buffer.withUnsafeMutableBytes { raw in
+                recv(registration.fd, raw.baseAddress! + start, maxBytes, 0)
+            }
+            let err = errno
+            registration.endOperation()
+            if n >= 0 {
+                buffer.removeLast(maxBytes - n)
+                return n
+            }
+            buffer.removeLast(maxBytes)
+            if err == EINTR { continue }
+            guard err == EAGAIN || err == EWOULDBLOCK else {
+                if registration.isClosed { throw TransportError(.closed, "socket closed during read") }
+                throw TransportError.errno("recv", err)
+            }
+            try await registration.wait(.read, deadline: deadline)
+        }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline? = nil) async throws(TransportError) {
+        var offset = 0
+        while offset < bytes.count {
+            guard registration.beginOperation() else { throw TransportError(.closed, "write on closed socket") }
+            let n = send(registration.fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let err = errno
+            registration.endOperation()
+            if n >= 0 {
+                offset += n
+                continue
+            }
+            if err == EINTR { continue }
+            guard err == EAGAIN || err == EWOULDBLOCK else {
+                if registration.isClosed { throw TransportError(.closed, "socket closed during write") }
+                throw TransportError.errno("send", err)
+            }
+            try await registration.wait(.write, deadline: deadline)
+        }
+    }
+
+    public func shutdownOutput() async {
+        guard registration.beginOperation() else { return }
+        _ = Glibc.shutdown(registration.fd, Int32(SHUT_WR))
+        registration.endOperation()
+    }
+
+    public func close() {
+        guard !registration.isClosed else { return }
+        registration.close()
+        onClose?()
+    }
+
+    public var isClosed: Bool { registration.isClosed }
+
+    public var localAddress: SocketAddress? { SocketAddress.local(of: registration.fd) }
+}
+
+extension SocketAddress {
+    static func local(of fd: Int32) -> SocketAddress? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard rc == 0 else { return nil }
+        return withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(raw: $0, length: length) }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Transport: epoll event loop, sockets, TLS.
