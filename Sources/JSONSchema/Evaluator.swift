@@ -235,7 +235,7 @@ struct Evaluator {
             case .tooComplex: fail(node, "pattern", "matching /\(regex.source)/ took too many steps")
             }
             return false
-        case .format(let kind, let name):
+        case .format(let kind, _):
             guard case .string(let s) = v, !FormatChecker.check(kind, s) else { return true }
             failOp(node, i, detail: .text(node.opTexts[i]))
             return false
@@ -319,7 +319,7 @@ struct Evaluator {
         case .propertyNames(let namesNode):
             guard case .object(let o) = v else { return true }
             var ok = true
-            for (k, m) in o.members.enumerated() {
+            for m in o.members {
                 enter(.key(m.key))
                 let r = validate(namesNode, .string(m.key), nil)
                 leave()
@@ -417,7 +417,7 @@ struct Evaluator {
         case .unevaluatedProperties(let n):
             guard case .object(let o) = v, let ev else { return true }
             var ok = true
-            for (k, m) in o.members.enumerated() where !ev.hasProperty(m.key) {
+            for m in o.members where !ev.hasProperty(m.key) {
                 enter(.key(m.key))
                 var r: Bool
                 if n.alwaysFalse {

@@ -55,6 +55,8 @@ private struct Cursor {
     var pos = 0
     /// Reused for strings that need unescaping.
     var scratch: [UInt8] = []
+    /// FNV-1a hash of the bytes of the last string parsed (for the duplicate-key check).
+    var lastStringHash: UInt64 = 0
 
     init(buf: UnsafeBufferPointer<UInt8>, limits: JSONParser.Limits) {
         self.buf = buf
@@ -100,20 +102,26 @@ private struct Cursor {
         }
         pos += 1
         var members: [JSONObject.Member] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if pos < buf.count, buf[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject(members)) }
-        var seen: Set<String>? = nil
+        var seen: Set<String> = []
+        // A hash of each key's bytes: duplicates are looked for among equal hashes only.
+        var hashes: [UInt64] = []
         while true {
             skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let keyOffset = pos
             let key = try parseString()
-            // Duplicate check: a scan while the object is small, a set once it grows.
-            if members.count < 16 {
-                for m in members where m.key == key { throw fail("duplicate key \"\(key)\"", at: keyOffset) }
+            if members.count < 64 {
+                let h = lastStringHash
+                for (k, other) in hashes.enumerated() where other == h && utf8Equal(members[k].key, key) {
+                    throw fail("duplicate key \"\(key)\"", at: keyOffset)
+                }
+                hashes.append(h)
             } else {
-                if seen == nil { seen = Set(members.map(\.key)) }
-                if !seen!.insert(key).inserted { throw fail("duplicate key \"\(key)\"", at: keyOffset) }
+                if seen.isEmpty { seen = Set(members.map(\.key)) }
+                if !seen.insert(key).inserted { throw fail("duplicate key \"\(key)\"", at: keyOffset) }
             }
             skipWhitespace()
             guard pos < buf.count, buf[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
@@ -151,20 +159,24 @@ private struct Cursor {
     mutating func parseString() throws(JSONSchemaError) -> String {
         let start = pos + 1
         var i = start
-        // Fast path: no escapes. Control characters are rejected; UTF-8 is validated when the String is made.
+        // Fast path: no escapes. One pass finds the end, rejects control characters, hashes the
+        // bytes and notes whether any is non-ASCII (only then is UTF-8 validated separately).
+        var high: UInt8 = 0
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         while i < buf.count {
             let c = buf[i]
             if c == UInt8(ascii: "\"") {
                 guard i - start <= limits.maxStringBytes else { throw stringTooLong() }
                 let slice = UnsafeBufferPointer(rebasing: buf[start..<i])
-                guard let s = String(validating: slice, as: UTF8.self) else {
-                    throw fail("string is not valid UTF-8", at: start)
-                }
+                if high >= 0x80 { guard isValidUTF8(slice) else { throw fail("string is not valid UTF-8", at: start) } }
                 pos = i + 1
-                return s
+                lastStringHash = hash
+                return String(decoding: slice, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw fail("unescaped control character in a string", at: i) }
+            high |= c
+            hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
             i += 1
         }
         guard i < buf.count else { throw fail("unterminated string", at: pos) }
@@ -174,11 +186,11 @@ private struct Cursor {
             let c = buf[i]
             if c == UInt8(ascii: "\"") {
                 guard scratch.count <= limits.maxStringBytes else { throw stringTooLong() }
-                guard let s = String(validating: scratch, as: UTF8.self) else {
-                    throw fail("string is not valid UTF-8", at: start)
-                }
+                let (valid, hash) = scratch.withUnsafeBufferPointer { (isValidUTF8($0), fnv1a($0)) }
+                guard valid else { throw fail("string is not valid UTF-8", at: start) }
                 pos = i + 1
-                return s
+                lastStringHash = hash
+                return String(decoding: scratch, as: UTF8.self)
             }
             if c < 0x20 { throw fail("unescaped control character in a string", at: i) }
             if c != UInt8(ascii: "\\") { scratch.append(c); i += 1; continue }
@@ -300,4 +312,43 @@ private struct Cursor {
     }
 
     @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+}
+
+@inline(__always) func fnv1a(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+    return h
+}
+
+/// UTF-8 validity (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+/// ASCII runs are checked eight bytes at a time.
+func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = b.count
+    var i = 0
+    guard let base = b.baseAddress else { return true }
+    while i < n {
+        if i + 8 <= n, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+            continue
+        }
+        let c = b[i]
+        if c < 0x80 { i += 1; continue }
+        if c >= 0xC2 && c <= 0xDF {
+            guard i + 1 < n, b[i + 1] & 0xC0 == 0x80 else { return false }
+            i += 2
+        } else if c >= 0xE0 && c <= 0xEF {
+            guard i + 2 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80 else { return false }
+            if c == 0xE0 && b[i + 1] < 0xA0 { return false }      // overlong
+            if c == 0xED && b[i + 1] >= 0xA0 { return false }     // surrogate
+            i += 3
+        } else if c >= 0xF0 && c <= 0xF4 {
+            guard i + 3 < n, b[i + 1] & 0xC0 == 0x80, b[i + 2] & 0xC0 == 0x80, b[i + 3] & 0xC0 == 0x80 else { return false }
+            if c == 0xF0 && b[i + 1] < 0x90 { return false }      // overlong
+            if c == 0xF4 && b[i + 1] >= 0x90 { return false }     // above U+10FFFF
+            i += 4
+        } else {
+            return false
+        }
+    }
+    return true
 }

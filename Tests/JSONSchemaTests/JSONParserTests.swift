@@ -65,6 +65,8 @@ final class JSONParserTests: XCTestCase {
 
     func testDuplicateKeysAreRejected() {
         expectError(#"{"a":1,"a":2}"#, .malformedJSON)
+        expectError(#"{"a":1,"\u0061":2}"#, .malformedJSON)   // the same key, escaped
+        XCTAssertNoThrow(try parse(#"{"a":1,"b":2,"ab":3,"ba":4}"#))
         let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         expectError("{\(many),\"k7\":0}", .malformedJSON)
     }
@@ -93,5 +95,23 @@ final class JSONParserTests: XCTestCase {
         let text = #"{"a":[1,-2,3.5,true,false,null,"x\n\"q\"\u0001é"],"b":{}}"#
         let v = try parse(text)
         XCTAssertEqual(try parse(JSONWriter.string(v)), v)
+    }
+
+    /// Our UTF-8 check must agree with the standard library's on every sequence.
+    func testUTF8ValidationMatchesTheStandardLibrary() {
+        var samples: [[UInt8]] = [[0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                                  [0xF0, 0x8F, 0xBF, 0xBF], [0xC2], [0xE2, 0x82], Array("héllo wörld 😀 ok".utf8),
+                                  Array("12345678abcdefgh€".utf8), [0xFF], [0x80]]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let n = Int.random(in: 0...12, using: &rng)
+            samples.append((0..<n).map { _ in
+                Bool.random(using: &rng) ? UInt8.random(in: 0x80...0xFF, using: &rng) : UInt8.random(in: 0x20...0x7F, using: &rng)
+            })
+        }
+        for bytes in samples {
+            let ours = bytes.withUnsafeBufferPointer { isValidUTF8($0) }
+            XCTAssertEqual(ours, String(validating: bytes, as: UTF8.self) != nil, "\(bytes)")
+        }
     }
 }
