@@ -3,19 +3,42 @@ import Foundation
 /// BSON binary data (type 0x05): a subtype byte and bytes.
 ///
 /// Decoded values share the document's buffer (copy-on-write), so reading a large binary field
-/// does not copy it; `data` is therefore an `ArraySlice` whose indices need not start at 0.
+/// does not copy it; `data` is therefore an `ArraySlice` whose indices need not start at 0
+/// (`bytes` gives a zero-based copy).
 public struct BSONBinary: Sendable, Hashable {
+    // Stored as buffer + range + subtype (25 bytes, in this order) rather than an ArraySlice (32):
+    // this keeps BSONValue, and so every materialised document, smaller.
+    private var storage: [UInt8]
+    private var range: Range<Int>
     public var subtype: Subtype
-    public var data: ArraySlice<UInt8>
 
+    /// Copies `data` (decoded values share their document's buffer instead).
     public init(subtype: Subtype = .generic, data: ArraySlice<UInt8>) {
         self.subtype = subtype
-        self.data = data
+        storage = Array(data)
+        range = 0..<storage.count
+    }
+
+    /// Shares `storage` (no copy).
+    init(subtype: Subtype, storage: [UInt8], range: Range<Int>) {
+        self.subtype = subtype
+        self.storage = storage
+        self.range = range
     }
 
     public init(subtype: Subtype = .generic, bytes: [UInt8]) {
         self.subtype = subtype
-        self.data = bytes[...]
+        storage = bytes
+        range = 0..<bytes.count
+    }
+
+    /// The bytes, sharing the buffer they were read from.
+    public var data: ArraySlice<UInt8> {
+        get { storage[range] }
+        set {
+            storage = Array(newValue)
+            range = 0..<storage.count
+        }
     }
 
     /// A subtype-4 binary holding the UUID's 16 bytes.

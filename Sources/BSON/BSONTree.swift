@@ -59,7 +59,8 @@ public struct BSONTree: Sendable, Equatable {
         while at < end {
             let type = p[at]
             let keyEnd = RawBSON.nul(p, from: at + 1, limit: end)
-            let key = keys.string(p, from: at + 1, to: keyEnd)
+            // Top-level keys rarely repeat; embedded documents (levels, arrays of records) usually do.
+            let key = depth > 1 ? keys.string(p, from: at + 1, to: keyEnd) : RawBSON.string(p, from: at + 1, to: keyEnd)
             let valueAt = keyEnd + 1
             let node: Node
             switch type {

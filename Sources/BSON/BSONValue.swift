@@ -1,5 +1,6 @@
 /// One BSON value of any type. Documents and arrays are raw `BSONDocument`/`BSONArray` values that
 /// share the bytes they were read from, so a value read from a large document costs no copy.
+/// The rare multi-field types are `indirect` so that the enum stays small (32 bytes).
 public enum BSONValue: Sendable, Hashable {
     case double(Double)
     case string(String)
@@ -12,14 +13,14 @@ public enum BSONValue: Sendable, Hashable {
     case bool(Bool)
     case datetime(BSONDateTime)
     case null
-    case regex(BSONRegex)
+    indirect case regex(BSONRegex)
     /// Deprecated.
-    case dbPointer(BSONDBPointer)
+    indirect case dbPointer(BSONDBPointer)
     case javascript(String)
     /// Deprecated.
     case symbol(String)
     /// Deprecated.
-    case javascriptWithScope(BSONCodeWithScope)
+    indirect case javascriptWithScope(BSONCodeWithScope)
     case int32(Int32)
     case timestamp(BSONTimestamp)
     case int64(Int64)

@@ -84,9 +84,9 @@ enum RawBSON {
             let length = Int(int32(p, at))
             let subtype = p[at + 4]
             if subtype == 0x02 {
-                return .binary(BSONBinary(subtype: .binaryOld, data: storage[at + 9..<at + 5 + length]))
+                return .binary(BSONBinary(subtype: .binaryOld, storage: storage, range: at + 9..<at + 5 + length))
             }
-            return .binary(BSONBinary(subtype: .init(subtype), data: storage[at + 5..<at + 5 + length]))
+            return .binary(BSONBinary(subtype: .init(subtype), storage: storage, range: at + 5..<at + 5 + length))
         case 0x06: return .undefined
         case 0x07: return .objectId(objectId(p, at))
         case 0x08: return .bool(p[at] != 0)
