@@ -72,6 +72,17 @@ struct Evaluator {
             fail(node, "", "no value is allowed here (the schema is false)")
             return false
         }
+        if let mask = node.typeMask, !mask.matches(v) {
+            fail(node, "type", detail: .text(TypeMask.messages[Int(mask.rawValue)][TypeMask.foundIndex(v)]))
+            if shortCircuit { return false }
+            // Collecting: the other keywords still report their own failures.
+            _ = validateOps(node, v, ev)
+            return false
+        }
+        return validateOps(node, v, ev)
+    }
+
+    @inline(__always) mutating func validateOps(_ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
         let ops = node.ops
         if ops.isEmpty { return true }
         depth += 1
@@ -179,11 +190,6 @@ struct Evaluator {
 
     @inline(__always) mutating func apply(_ op: SchemaOp, _ i: Int, _ node: SchemaNode, _ v: JSONValue, _ ev: Evaluated?) -> Bool {
         switch op {
-        case .type(let mask):
-            if mask.matches(v) { return true }
-            failOp(node, i, detail: .text(TypeMask.messages[Int(mask.rawValue)][TypeMask.foundIndex(v)]))
-            return false
-
         case .const(let c):
             if v == c { return true }
             failOp(node, i, detail: .text(node.opTexts[i]))

@@ -132,7 +132,7 @@ struct SchemaCompiler {
                     }
                 default: throw invalid(loc, "type", "must be a type name or a non-empty array of them")
                 }
-                node.append(.type(mask), "type")
+                node.setType(mask)
             }
             if let c = obj["const"] { node.append(.const(c), "const", message: "must equal " + JSONWriter.string(c)) }
             if let e = obj["enum"] {

@@ -15,6 +15,8 @@ final class SchemaNode: @unchecked Sendable {
     /// For each op, its keyword (for error locations) and a prepared text for its messages.
     @exclusivity(unchecked) var opKeywords: [String] = []
     @exclusivity(unchecked) var opTexts: [String] = []
+    /// `type`, checked before the ops (nearly every schema has one, so it gets no op of its own).
+    @exclusivity(unchecked) var typeMask: TypeMask? = nil
     /// This node has `unevaluatedProperties`/`unevaluatedItems`, so it tracks what its keywords evaluated.
     @exclusivity(unchecked) var tracksEvaluation = false
     /// The schema resource this node belongs to (for `$dynamicRef`'s dynamic scope).
@@ -42,7 +44,7 @@ final class SchemaNode: @unchecked Sendable {
 
     func prepareLocations() {
         var keywords = Set(opKeywords)
-        keywords.formUnion(["", "required", "additionalProperties", "patternProperties", "maxContains", "unevaluatedProperties"])
+        keywords.formUnion(["", "type", "required", "additionalProperties", "patternProperties", "maxContains", "unevaluatedProperties"])
         for k in keywords {
             let suffix = k.isEmpty ? "" : "/" + k
             locations[k] = KeywordLocation(pointer: pointer + suffix, uri: absoluteLocation + suffix)
@@ -54,6 +56,11 @@ final class SchemaNode: @unchecked Sendable {
         if let l = locations[keyword] { return l }
         let suffix = keyword.isEmpty ? "" : "/" + keyword
         return KeywordLocation(pointer: pointer + suffix, uri: absoluteLocation + suffix)
+    }
+
+    func setType(_ mask: TypeMask) {
+        typeMask = mask
+        isTrivial = false
     }
 
     func setAlwaysFalse() {
@@ -208,7 +215,6 @@ final class ObjectPlan: @unchecked Sendable {
 
 /// One keyword's work.
 enum SchemaOp: @unchecked Sendable {
-    case type(TypeMask)
     case const(JSONValue)
     case enumeration([JSONValue])
     case minimum(SchemaNumber)
