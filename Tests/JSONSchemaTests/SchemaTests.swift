@@ -91,6 +91,18 @@ final class SchemaTests: XCTestCase {
         }
     }
 
+    func testMetaSchemaIsAvailableAndChecksSchemas() throws {
+        XCTAssertNotNil(MetaSchemas.draft2020_12, "the built-in 2020-12 meta-schema compiles")
+        XCTAssertEqual(MetaSchemas.documents.count, 9)
+        // A bad $anchor is only caught by the meta-schema (its pattern), not by the compiler.
+        XCTAssertThrowsError(try schema(#"{"$anchor": "1-not-a-name"}"#)) { error in
+            XCTAssertEqual((error as? JSONSchemaError)?.code, .invalidSchema)
+        }
+        var unchecked = Schema.Options()
+        unchecked.checkAgainstMetaSchema = false
+        XCTAssertNoThrow(try schema(#"{"$anchor": "1-not-a-name"}"#, options: unchecked))
+    }
+
     func testSchemaDepthLimit() throws {
         var text = "true"
         for _ in 0..<40 { text = #"{"items": "# + text + "}" }
