@@ -40,6 +40,14 @@ public final class TCPConnection: ByteStream {
         guard fd >= 0 else { throw TransportError.errno("socket", errno) }
         var one: Int32 = 1
         _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        // Connect before registering: epoll reports a socket that is not yet connecting as
+        // writable and hung up, which would look like a finished connect.
+        let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
+        let connectErrno = rc == 0 ? 0 : errno
+        if rc != 0 && connectErrno != EINPROGRESS {
+            Glibc.close(fd)
+            throw TransportError.errno("connect to \(address)", connectErrno)
+        }
         let registration: SocketRegistration
         do {
             registration = try loop.register(fd: fd)
@@ -48,13 +56,7 @@ public final class TCPConnection: ByteStream {
             throw error
         }
         let connection = TCPConnection(registration: registration, remoteAddress: address)
-        let rc = address.withSockaddr { Glibc.connect(fd, $0, $1) }
-        if rc != 0 {
-            let err = errno
-            guard err == EINPROGRESS else {
-                connection.close()
-                throw TransportError.errno("connect to \(address)", err)
-            }
+        while rc != 0 {
             do {
                 try await registration.wait(.write, deadline: deadline)
             } catch {
@@ -69,6 +71,13 @@ public final class TCPConnection: ByteStream {
                 connection.close()
                 throw TransportError.errno("connect to \(address)", soError)
             }
+            // Writable with no error: established only if the peer address is known.
+            var peer = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let connected = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &peerLength) }
+            }
+            if connected == 0 { break }
         }
         return connection
     }
@@ -77,18 +86,15 @@ public final class TCPConnection: ByteStream {
         guard maxBytes > 0 else { return 0 }
         while true {
             guard registration.beginOperation() else { throw TransportError(.closed, "read on closed socket") }
-            let start = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: maxBytes))
-            let n = buffer.withUnsafeMutableBytes { raw in
-                recv(registration.fd, raw.baseAddress! + start, maxBytes, 0)
-            }
-            let err = errno
-            registration.endOperation()
-            if n >= 0 {
-                buffer.removeLast(maxBytes - n)
+            let fd = registration.fd
+            var err: Int32 = 0
+            let n = buffer.appendReceived(maxBytes: maxBytes) { pointer in
+                let n = recv(fd, pointer, maxBytes, 0)
+                if n < 0 { err = errno }
                 return n
             }
-            buffer.removeLast(maxBytes)
+            registration.endOperation()
+            if n >= 0 { return n }
             if err == EINTR { continue }
             guard err == EAGAIN || err == EWOULDBLOCK else {
                 if registration.isClosed { throw TransportError(.closed, "socket closed during read") }

@@ -9,10 +9,12 @@ import Glibc
 /// At the limit, `accept` waits for a connection to close before taking the next one from the
 /// kernel's backlog, so a flood queues in the kernel instead of exhausting descriptors.
 public final class TCPListener: Sendable {
+    // `open` is shared with the close hooks of accepted connections, which may outlive us.
     private let registration: SocketRegistration
     public let localAddress: SocketAddress
     public let maxConnections: Int
     private let slots: AsyncSemaphore
+    private let open = ConnectionCount()
 
     public init(host: String = "127.0.0.1", port: Int = 0, backlog: Int32 = 1024,
                 maxConnections: Int = 10_000, loop: EventLoop = .shared) throws(TransportError) {
@@ -69,7 +71,12 @@ public final class TCPListener: Sendable {
                 do throws(TransportError) {
                     let reg = try EventLoop.shared.register(fd: fd)
                     let slots = self.slots
-                    return TCPConnection(registration: reg, remoteAddress: remote, onClose: { slots.release() })
+                    let open = self.open
+                    open.value.add(1, ordering: .relaxed)
+                    return TCPConnection(registration: reg, remoteAddress: remote, onClose: {
+                        open.value.subtract(1, ordering: .relaxed)
+                        slots.release()
+                    })
                 } catch {
                     Glibc.close(fd)
                     slots.release()
@@ -95,8 +102,13 @@ public final class TCPListener: Sendable {
     }
 
     /// Open accepted connections.
-    public var openConnections: Int { maxConnections - slots.available }
+    public var openConnections: Int { open.value.load(ordering: .relaxed) }
 
     /// Stops accepting; a pending `accept` fails with `.closed`. Accepted connections stay open.
     public func close() { registration.close() }
+}
+
+/// The number of open accepted connections, shared with their close hooks.
+final class ConnectionCount: Sendable {
+    let value = Atomic<Int>(0)
 }

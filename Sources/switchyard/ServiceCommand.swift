@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// Service subcommands. Until a service's issue lands, its command states that plainly and
 /// exits with status 2.
@@ -46,17 +47,5 @@ enum ServiceCommand {
 }
 
 func printError(_ text: String) {
-    var stderr = StandardError()
-    print(text, to: &stderr)
+    FileHandle.standardError.write(Data((text + "\n").utf8))
 }
-
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        for byte in string.utf8 { putc(Int32(byte), stderrStream) }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-nonisolated(unsafe) let stderrStream = Glibc.stderr
-#endif

@@ -198,18 +198,17 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
         }
         defer { readGate.release() }
         while true {
-            let start = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: maxBytes))
-            let (n, error) = buffer.withUnsafeMutableBytes { raw in
-                locked { () -> (Int32, Int32) in
-                    let n = SSL_read(ssl, raw.baseAddress! + start, Int32(clamping: maxBytes))
-                    return (n, n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n))
+            var error: Int32 = SSL_ERROR_NONE
+            let n = buffer.appendReceived(maxBytes: maxBytes) { pointer in
+                locked { () -> Int in
+                    let n = SSL_read(ssl, pointer, Int32(clamping: maxBytes))
+                    if n <= 0 { error = SSL_get_error(ssl, n) }
+                    return Int(n)
                 }
             }
-            buffer.removeLast(maxBytes - Int(max(n, 0)))
             if n > 0 {
                 try await flushIfIdle(deadline: deadline)
-                return Int(n)
+                return n
             }
             switch error {
             case SSL_ERROR_ZERO_RETURN:
