@@ -103,7 +103,7 @@ struct Demo: AsyncParsableCommand {
         let head = "PUT \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         print("   sent: \(head.replacingOccurrences(of: "\r\n", with: "\\r\\n"))<\(body.count) bytes>")
         let response = try await rawHTTP(host: host, port: port, head, body: body)
-        let statusLine = response.prefix { $0 != "\r" }
+        let statusLine = response.prefix { $0 != "\r\n" }
         print("   received: \(statusLine)")
         guard statusLine.contains(" 200 ") else { throw DemoError(message: "upload refused: \(response)") }
     }

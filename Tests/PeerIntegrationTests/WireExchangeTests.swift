@@ -133,7 +133,7 @@ final class WireExchangeTests: XCTestCase {
         var response: [UInt8] = []
         while try await conn.read(into: &response, maxBytes: 64 * 1024, deadline: .after(seconds: 20)) > 0 {}
         let text = String(decoding: response, as: UTF8.self)
-        let statusLine = text.prefix { $0 != "\r" }.split(separator: " ")
+        let statusLine = text.prefix { $0 != "\r\n" }.split(separator: " ")
         let status = statusLine.count > 1 ? Int(statusLine[1]) ?? 0 : 0
         return (status, text)
     }

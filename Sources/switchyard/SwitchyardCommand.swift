@@ -2,6 +2,7 @@ import ArgumentParser
 
 /// The one executable. Each service has a subcommand; `all` runs the six in one process.
 /// Services that are not built yet say so and exit non-zero: they never pretend to run.
+@main
 struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
@@ -18,4 +19,3 @@ struct Switchyard: AsyncParsableCommand {
         ])
 }
 
-await Switchyard.main()
