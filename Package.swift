@@ -34,9 +34,10 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CHardwareCRC", path: "Sources/CHardwareCRC"),
 
         // bytes
-        .target(name: "WireCore", swiftSettings: strict),
+        .target(name: "WireCore", dependencies: ["CHardwareCRC"], swiftSettings: strict),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // transport

@@ -1,3 +1,5 @@
+import CHardwareCRC
+
 /// Table-driven reflected CRC-32 with slicing-by-8: eight table lookups per 8 input bytes.
 /// Shared by CRC-32C (Castagnoli, Kafka record batches, S3 checksums) and CRC-32 (IEEE, gzip).
 @usableFromInline
@@ -62,9 +64,22 @@ public struct CRC32C: Sendable {
 
     public init() {}
 
+    /// Whether the CPU's CRC-32C instruction is used (SSE4.2 on x86-64).
+    public static let usesHardware: Bool = chwcrc_available() != 0
+
     public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        if Self.usesHardware, let base = buffer.baseAddress {
+            register = chwcrc_update(register, base.assumingMemoryBound(to: UInt8.self), buffer.count)
+        } else {
+            register = Self.slicing.update(register, buffer)
+        }
+    }
+
+    /// The portable table-driven path, whatever the CPU has (tests compare both paths).
+    public mutating func updateWithoutHardware(_ buffer: UnsafeRawBufferPointer) {
         register = Self.slicing.update(register, buffer)
     }
+
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if let done: Void = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
             return done
