@@ -24,7 +24,7 @@ public enum RESPEncoder {
     }
 
     /// Appends `value`. Throws `.unencodable` for a simple string or error holding CR or LF (which would
-    /// end the line early) and for a verbatim format that is not 3 bytes without a colon.
+    /// end the line early), for a verbatim format that is not 3 bytes, and for a big number that is not decimal.
     public static func encode(_ value: RESPValue, into out: inout [UInt8]) throws(RESPError) {
         switch value {
         case .simpleString(let text): try checkedLine(UInt8(ascii: "+"), text, into: &out)
@@ -43,8 +43,8 @@ public enum RESPEncoder {
         case .bulkError(let bytes): bulk(UInt8(ascii: "!"), bytes, into: &out)
         case .verbatimString(let format, let text):
             let formatBytes = Array(format.utf8)
-            guard formatBytes.count == 3, !formatBytes.contains(UInt8(ascii: ":")) else {
-                throw RESPError(.unencodable, "verbatim format \"\(format)\" must be 3 bytes without ':'")
+            guard formatBytes.count == 3 else {
+                throw RESPError(.unencodable, "verbatim format \"\(format)\" must be 3 bytes")
             }
             bulk(UInt8(ascii: "="), formatBytes + [UInt8(ascii: ":")] + text, into: &out)
         case .map(let pairs): try pairsAggregate(UInt8(ascii: "%"), pairs, into: &out)

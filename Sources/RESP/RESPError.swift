@@ -29,7 +29,7 @@ public struct RESPError: Error, Sendable, Equatable, CustomStringConvertible {
         case bulkLengthLimitExceeded
         /// A line (type byte to CR LF) is longer than `RESPLimits.maxLineLength`.
         case lineLengthLimitExceeded
-        /// The encoder was given a simple string or error containing CR or LF, or a bad verbatim format.
+        /// The encoder was given a simple string or error containing CR or LF, a verbatim format that is not 3 bytes, or a non-decimal big number.
         case unencodable
     }
 

@@ -101,4 +101,12 @@ final class RoundTripTests: XCTestCase {
             XCTAssertEqual(try RESPEncoder.encode(value), Array(wire.utf8), wire.debugDescription)
         }
     }
+
+    func testVerbatimFormatMayContainColon() throws {
+        // Found by tools/fuzz/resp: the format is any 3 bytes, the 4th is the separator.
+        let wire = Array("=4\r\n:xt:\r\n".utf8)
+        let value = try SpecExampleTests.decodeAll(wire)
+        XCTAssertEqual(value, [.verbatimString(format: ":xt", text: [])])
+        XCTAssertEqual(try RESPEncoder.encode(value[0]), wire)
+    }
 }
