@@ -1,23 +1,32 @@
 /// An incremental RESP2/RESP3 parser: append bytes as they arrive, then call `next()` until it returns nil.
 ///
-/// `next()` never blocks. It returns nil when the buffered bytes do not yet hold a whole value and leaves
-/// them buffered; the value is parsed again from its first byte once more bytes are appended (values are
-/// small compared with the cost of keeping resumable parser state, and a long line is bounded by the limits).
+/// `next()` never blocks: it returns nil when the buffered bytes do not yet hold a whole value. Aggregates
+/// are built on an explicit stack (no recursion), and every element already parsed stays on it, so a large
+/// reply arriving in pieces is parsed once; only a scalar cut short (a line, a bulk body) is looked at again.
 /// After an error the stream cannot be resynchronised; the decoder keeps failing with the same error.
 public struct RESPDecoder: Sendable {
     public let limits: RESPLimits
     private var buffer: [UInt8] = []
-    /// Index in `buffer` of the first byte not yet returned as part of a value.
+    /// Index in `buffer` of the first byte not yet parsed into a value or an open aggregate.
     private var start = 0
     /// Stream offset of `buffer[0]`, so error offsets count from the first byte ever appended.
     private var base = 0
     private var failure: RESPError?
+    /// Aggregates opened but not yet complete, outermost first.
+    private var open: [OpenAggregate] = []
+
+    private enum OpenAggregate: Sendable {
+        /// `*`, `~`, `>` (elements) or `%`, `|` (keys and values, flattened); `remaining` counts elements still due.
+        case elements(type: UInt8, remaining: Int, items: [RESPValue])
+        /// An attribute's pairs are complete; waiting for the value they decorate.
+        case attribute([RESPPair])
+    }
 
     public init(limits: RESPLimits = RESPLimits()) {
         self.limits = limits
     }
 
-    /// Bytes appended but not yet consumed by a returned value.
+    /// Bytes appended but not yet parsed (into a returned value or an aggregate still open).
     public var bufferedByteCount: Int { buffer.count - start }
 
     public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
@@ -32,26 +41,92 @@ public struct RESPDecoder: Sendable {
     /// The next whole value, or nil if more bytes are needed.
     public mutating func next() throws(RESPError) -> RESPValue? {
         if let failure { throw failure }
-        let parser = RESPParser(bytes: buffer, base: base, limits: limits)
         do {
-            guard let (value, end) = try parser.value(at: start, depth: 0) else { return nil }
-            start = end
-            return value
+            return try step()
         } catch {
             failure = error
             throw error
         }
     }
+
+    private mutating func step() throws(RESPError) -> RESPValue? {
+        let parser = RESPParser(bytes: buffer, base: base, limits: limits)
+        while true {
+            guard let (item, end) = try parser.item(at: start) else { return nil }
+            start = end
+            var value: RESPValue
+            switch item {
+            case .scalar(let scalar):
+                value = scalar
+            case .header(let type, let count, let countIndex):
+                guard open.count < limits.maxDepth else {
+                    throw parser.fail(.depthLimitExceeded, "nesting deeper than \(limits.maxDepth)", at: countIndex)
+                }
+                let isPairs = type == UInt8(ascii: "%") || type == UInt8(ascii: "|")
+                guard count <= (isPairs ? limits.maxElementCount / 2 : limits.maxElementCount) else {
+                    throw parser.fail(.elementCountLimitExceeded, "\(count) \(isPairs ? "pairs" : "elements") over the limit \(limits.maxElementCount)", at: countIndex)
+                }
+                let elements = isPairs ? count * 2 : count
+                if elements > 0 {
+                    var items: [RESPValue] = []
+                    // Each element takes at least 3 bytes, so never reserve more than the bytes could hold.
+                    items.reserveCapacity(min(elements, (buffer.count - start) / 3 + 1))
+                    open.append(.elements(type: type, remaining: elements, items: items))
+                    continue
+                }
+                if type == UInt8(ascii: "|") {
+                    open.append(.attribute([]))
+                    continue
+                }
+                value = Self.aggregate(type, [])
+            }
+            // Hand the finished value to the aggregates it completes, innermost first.
+            while let top = open.popLast() {
+                switch top {
+                case .attribute(let pairs):
+                    value = .attribute(pairs, value)
+                    continue
+                case .elements(let type, let remaining, var items):
+                    items.append(value)
+                    if remaining > 1 {
+                        open.append(.elements(type: type, remaining: remaining - 1, items: items))
+                    } else if type == UInt8(ascii: "|") {
+                        // The attribute's pairs are done; it decorates the next value, one level deeper
+                        // (so chains of attributes stay bounded by maxDepth).
+                        open.append(.attribute(Self.pairs(items)))
+                    } else {
+                        value = Self.aggregate(type, items)
+                        continue
+                    }
+                }
+                break
+            }
+            if open.isEmpty { return value }
+        }
+    }
+
+    private static func pairs(_ flat: [RESPValue]) -> [RESPPair] {
+        stride(from: 0, to: flat.count - 1, by: 2).map { RESPPair(flat[$0], flat[$0 + 1]) }
+    }
+
+    private static func aggregate(_ type: UInt8, _ items: [RESPValue]) -> RESPValue {
+        switch type {
+        case UInt8(ascii: "~"): return .set(items)
+        case UInt8(ascii: ">"): return .push(items)
+        case UInt8(ascii: "%"): return .map(pairs(items))
+        default: return .array(items)
+        }
+    }
 }
 
-/// One parse attempt over the buffered bytes. Returns nil (never throws) when the bytes end early,
-/// except that an over-long line is an error even before its CR LF arrives.
+/// Reads one item (a scalar, or an aggregate header) from the buffered bytes. Returns nil when the bytes
+/// end early; throws for malformed bytes, and for an over-long line even before its CR LF arrives.
 struct RESPParser {
     let bytes: [UInt8]
     let base: Int
     let limits: RESPLimits
 
-    private func fail(_ code: RESPError.Code, _ message: String, at index: Int) -> RESPError {
+    func fail(_ code: RESPError.Code, _ message: String, at index: Int) -> RESPError {
         RESPError(code, message, offset: base + index)
     }
 
@@ -135,46 +210,54 @@ struct RESPParser {
         return (index..<end, end + 2)
     }
 
-    func value(at index: Int, depth: Int) throws(RESPError) -> (RESPValue, Int)? {
+    /// What starts at a byte: a whole scalar, or the header of an aggregate whose elements follow.
+    enum Item {
+        case scalar(RESPValue)
+        /// `count` elements (or pairs, for `%` and `|`); `countIndex` locates the count for error offsets.
+        case header(type: UInt8, count: Int, countIndex: Int)
+    }
+
+    /// The item starting at `index` and the index after it, or nil if the bytes end first.
+    func item(at index: Int) throws(RESPError) -> (Item, Int)? {
         guard index < bytes.count else { return nil }
         let type = bytes[index]
         guard let (lineRange, afterLine) = try line(at: index + 1) else { return nil }
         switch type {
         case UInt8(ascii: "+"):
-            return (.simpleString(try utf8(lineRange)), afterLine)
+            return (.scalar(.simpleString(try utf8(lineRange))), afterLine)
         case UInt8(ascii: "-"):
-            return (.simpleError(try utf8(lineRange)), afterLine)
+            return (.scalar(.simpleError(try utf8(lineRange))), afterLine)
         case UInt8(ascii: ":"):
             guard let number = decimal(lineRange) else {
                 throw fail(.invalidInteger, "bad integer \"\(text(lineRange))\"", at: lineRange.lowerBound)
             }
-            return (.integer(number), afterLine)
+            return (.scalar(.integer(number)), afterLine)
         case UInt8(ascii: "_"):
             guard lineRange.isEmpty else { throw fail(.badTypeByte, "null with payload", at: lineRange.lowerBound) }
-            return (.null, afterLine)
+            return (.scalar(.null), afterLine)
         case UInt8(ascii: "#"):
             guard lineRange.count == 1, bytes[lineRange.lowerBound] == UInt8(ascii: "t") || bytes[lineRange.lowerBound] == UInt8(ascii: "f") else {
                 throw fail(.invalidBoolean, "bad boolean \"\(text(lineRange))\"", at: lineRange.lowerBound)
             }
-            return (.boolean(bytes[lineRange.lowerBound] == UInt8(ascii: "t")), afterLine)
+            return (.scalar(.boolean(bytes[lineRange.lowerBound] == UInt8(ascii: "t"))), afterLine)
         case UInt8(ascii: ","):
             guard let number = RESPDouble.parse(bytes[lineRange]) else {
                 throw fail(.invalidDouble, "bad double \"\(text(lineRange))\"", at: lineRange.lowerBound)
             }
-            return (.double(number), afterLine)
+            return (.scalar(.double(number)), afterLine)
         case UInt8(ascii: "("):
             guard isBigNumber(lineRange) else {
                 throw fail(.invalidBigNumber, "bad big number \"\(text(lineRange))\"", at: lineRange.lowerBound)
             }
-            return (.bigNumber(String(decoding: bytes[lineRange], as: UTF8.self)), afterLine)
+            return (.scalar(.bigNumber(String(decoding: bytes[lineRange], as: UTF8.self))), afterLine)
         case UInt8(ascii: "$"):
-            guard let count = try length(lineRange, allowsNull: true) else { return (.bulkString(nil), afterLine) }
+            guard let count = try length(lineRange, allowsNull: true) else { return (.scalar(.bulkString(nil)), afterLine) }
             guard let (bodyRange, end) = try body(at: afterLine, length: count) else { return nil }
-            return (.bulkString(Array(bytes[bodyRange])), end)
+            return (.scalar(.bulkString(Array(bytes[bodyRange]))), end)
         case UInt8(ascii: "!"):
             guard let count = try length(lineRange, allowsNull: false) else { return nil }
             guard let (bodyRange, end) = try body(at: afterLine, length: count) else { return nil }
-            return (.bulkError(Array(bytes[bodyRange])), end)
+            return (.scalar(.bulkError(Array(bytes[bodyRange]))), end)
         case UInt8(ascii: "="):
             guard let count = try length(lineRange, allowsNull: false) else { return nil }
             guard let (bodyRange, end) = try body(at: afterLine, length: count) else { return nil }
@@ -182,50 +265,14 @@ struct RESPParser {
                 throw fail(.invalidVerbatim, "verbatim string lacks \"fmt:\" prefix", at: bodyRange.lowerBound)
             }
             let format = try utf8(bodyRange.lowerBound..<bodyRange.lowerBound + 3)
-            return (.verbatimString(format: format, text: Array(bytes[(bodyRange.lowerBound + 4)..<bodyRange.upperBound])), end)
-        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"):
-            guard let count = try length(lineRange, allowsNull: type == UInt8(ascii: "*")) else { return (.array(nil), afterLine) }
-            guard let (elements, end) = try elements(count, at: afterLine, depth: depth + 1, countIndex: lineRange.lowerBound) else { return nil }
-            switch type {
-            case UInt8(ascii: "*"): return (.array(elements), end)
-            case UInt8(ascii: "~"): return (.set(elements), end)
-            default: return (.push(elements), end)
-            }
-        case UInt8(ascii: "%"), UInt8(ascii: "|"):
-            guard let pairs = try length(lineRange, allowsNull: false) else { return nil }
-            guard pairs <= limits.maxElementCount / 2 else {
-                throw fail(.elementCountLimitExceeded, "\(pairs) pairs over \(limits.maxElementCount / 2)", at: lineRange.lowerBound)
-            }
-            guard let (flat, end) = try elements(pairs * 2, at: afterLine, depth: depth + 1, countIndex: lineRange.lowerBound) else { return nil }
-            var list: [RESPPair] = []
-            list.reserveCapacity(pairs)
-            for pair in 0..<pairs { list.append(RESPPair(flat[2 * pair], flat[2 * pair + 1])) }
-            if type == UInt8(ascii: "%") { return (.map(list), end) }
-            // An attribute decorates the value after it; that value counts one level deeper so chains stay bounded.
-            guard let (decorated, afterValue) = try value(at: end, depth: depth + 1) else { return nil }
-            return (.attribute(list, decorated), afterValue)
+            return (.scalar(.verbatimString(format: format, text: Array(bytes[(bodyRange.lowerBound + 4)..<bodyRange.upperBound]))), end)
+        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
+            // Only RESP2's `*-1` is a null aggregate.
+            guard let count = try length(lineRange, allowsNull: type == UInt8(ascii: "*")) else { return (.scalar(.array(nil)), afterLine) }
+            return (.header(type: type, count: count, countIndex: lineRange.lowerBound), afterLine)
         default:
             throw fail(.badTypeByte, "unknown type byte 0x\(String(type, radix: 16))", at: index)
         }
-    }
-
-    private func elements(_ count: Int, at index: Int, depth: Int, countIndex: Int) throws(RESPError) -> ([RESPValue], Int)? {
-        guard count <= limits.maxElementCount else {
-            throw fail(.elementCountLimitExceeded, "\(count) elements over \(limits.maxElementCount)", at: countIndex)
-        }
-        guard depth <= limits.maxDepth else {
-            throw fail(.depthLimitExceeded, "nesting deeper than \(limits.maxDepth)", at: countIndex)
-        }
-        var result: [RESPValue] = []
-        // Each element takes at least 3 bytes, so never reserve more than the bytes could hold.
-        result.reserveCapacity(min(count, (bytes.count - index) / 3 + 1))
-        var cursor = index
-        for _ in 0..<count {
-            guard let (element, end) = try value(at: cursor, depth: depth) else { return nil }
-            result.append(element)
-            cursor = end
-        }
-        return (result, cursor)
     }
 
     private func isBigNumber(_ range: Range<Int>) -> Bool {

@@ -72,4 +72,19 @@ final class DripFeedTests: XCTestCase {
         XCTAssertNil(try decoder.next())
         XCTAssertEqual(decoder.bufferedByteCount, 0)
     }
+
+    func testOpenAggregateKeepsParsedElements() throws {
+        // Elements already parsed are not parsed again: the unparsed remainder shrinks as they arrive.
+        var decoder = RESPDecoder()
+        decoder.append(Array("*3\r\n:1\r\n:2".utf8))
+        XCTAssertNil(try decoder.next())
+        XCTAssertEqual(decoder.bufferedByteCount, 2)  // only the cut-short ":2"
+        decoder.append(Array("\r\n%1\r\n+k\r\n".utf8))
+        XCTAssertNil(try decoder.next())
+        XCTAssertEqual(decoder.bufferedByteCount, 0)
+        decoder.append(Array("#t\r\n+next\r\n".utf8))
+        XCTAssertEqual(try decoder.next(), .array([.integer(1), .integer(2), .map([RESPPair(.simpleString("k"), .boolean(true))])]))
+        XCTAssertEqual(try decoder.next(), .simpleString("next"))
+        XCTAssertNil(try decoder.next())
+    }
 }
