@@ -156,12 +156,14 @@ struct Evaluator {
     /// A failure of op `i`, whose keyword location was prepared at compile time.
     mutating func failOp(_ node: SchemaNode, _ i: Int, detail: FailureDetail) {
         guard collecting else { return }
+        if errors.isEmpty { errors.reserveCapacity(16) }
         errors.append(ValidationFailure(instanceLocation: instancePointer, keyword: node.opKeywords[i],
                                         location: node.opLocations[i], detail: detail))
     }
 
     mutating func fail(_ node: SchemaNode, _ keyword: String, detail: FailureDetail, causes: [ValidationFailure]? = nil) {
         guard collecting else { return }
+        if errors.isEmpty { errors.reserveCapacity(16) }
         errors.append(ValidationFailure(instanceLocation: instancePointer, keyword: keyword, location: node.location(keyword),
                                         detail: detail, causes: causes))
     }
