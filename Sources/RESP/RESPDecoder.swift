@@ -15,11 +15,15 @@ public struct RESPDecoder: Sendable {
     /// Aggregates opened but not yet complete, outermost first.
     private var open: [OpenAggregate] = []
 
-    private enum OpenAggregate: Sendable {
-        /// `*`, `~`, `>` (elements) or `%`, `|` (keys and values, flattened); `remaining` counts elements still due.
-        case elements(type: UInt8, remaining: Int, items: [RESPValue])
-        /// An attribute's pairs are complete; waiting for the value they decorate.
-        case attribute([RESPPair])
+    /// A struct, not an enum with payloads, so `items` grows in place (an enum payload would be copied).
+    private struct OpenAggregate: Sendable {
+        /// `*`, `~`, `>` (elements) or `%`, `|` (keys and values, flattened).
+        var type: UInt8
+        /// Elements still due.
+        var remaining: Int
+        var items: [RESPValue]
+        /// Set once an attribute's pairs are complete: it now waits for the value they decorate.
+        var decoratingPairs: [RESPPair]?
     }
 
     public init(limits: RESPLimits = RESPLimits()) {
@@ -71,35 +75,34 @@ public struct RESPDecoder: Sendable {
                     var items: [RESPValue] = []
                     // Each element takes at least 3 bytes, so never reserve more than the bytes could hold.
                     items.reserveCapacity(min(elements, (buffer.count - start) / 3 + 1))
-                    open.append(.elements(type: type, remaining: elements, items: items))
+                    open.append(OpenAggregate(type: type, remaining: elements, items: items))
                     continue
                 }
                 if type == UInt8(ascii: "|") {
-                    open.append(.attribute([]))
+                    open.append(OpenAggregate(type: type, remaining: 0, items: [], decoratingPairs: []))
                     continue
                 }
                 value = Self.aggregate(type, [])
             }
             // Hand the finished value to the aggregates it completes, innermost first.
-            while let top = open.popLast() {
-                switch top {
-                case .attribute(let pairs):
+            while let last = open.indices.last {
+                if let pairs = open[last].decoratingPairs {
+                    open.removeLast()
                     value = .attribute(pairs, value)
                     continue
-                case .elements(let type, let remaining, var items):
-                    items.append(value)
-                    if remaining > 1 {
-                        open.append(.elements(type: type, remaining: remaining - 1, items: items))
-                    } else if type == UInt8(ascii: "|") {
-                        // The attribute's pairs are done; it decorates the next value, one level deeper
-                        // (so chains of attributes stay bounded by maxDepth).
-                        open.append(.attribute(Self.pairs(items)))
-                    } else {
-                        value = Self.aggregate(type, items)
-                        continue
-                    }
                 }
-                break
+                open[last].items.append(value)
+                open[last].remaining -= 1
+                if open[last].remaining > 0 { break }
+                if open[last].type == UInt8(ascii: "|") {
+                    // The attribute's pairs are done; it decorates the next value, one level deeper
+                    // (so chains of attributes stay bounded by maxDepth).
+                    open[last].decoratingPairs = Self.pairs(open[last].items)
+                    open[last].items = []
+                    break
+                }
+                let done = open.removeLast()
+                value = Self.aggregate(done.type, done.items)
             }
             if open.isEmpty { return value }
         }

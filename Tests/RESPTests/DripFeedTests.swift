@@ -87,4 +87,18 @@ final class DripFeedTests: XCTestCase {
         XCTAssertEqual(try decoder.next(), .simpleString("next"))
         XCTAssertNil(try decoder.next())
     }
+
+    func testLargeArrayInChunks() throws {
+        // 100k elements fed in 4 KiB chunks: elements are kept across appends and arrive in order.
+        let count = 100_000
+        var wire = Array("*\(count)\r\n".utf8)
+        for index in 0..<count { wire += Array(":\(index)\r\n".utf8) }
+        var decoder = RESPDecoder()
+        var values: [RESPValue] = []
+        for chunkStart in stride(from: 0, to: wire.count, by: 4096) {
+            decoder.append(wire[chunkStart..<min(wire.count, chunkStart + 4096)])
+            while let value = try decoder.next() { values.append(value) }
+        }
+        XCTAssertEqual(values, [.array((0..<count).map { .integer(Int64($0)) })])
+    }
 }
