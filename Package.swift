@@ -4,7 +4,7 @@
 //   system     CEpoll, COpenSSL, CZlib           module maps over Debian's headers
 //   bytes      WireCore, Crypto                  readers/writers, varints, CRCs; OpenSSL libcrypto
 //   transport  Transport                         epoll event loop, sockets, TLS, deadlines
-//   codecs     BSON, KafkaProtocol, SigV4, JSONSchema (pure values, no I/O)
+//   codecs     BSON, KafkaProtocol, RESP, SigV4, JSONSchema (pure values, no I/O)
 //   service    switchyard                        the one executable
 import PackageDescription
 
@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "BSON", targets: ["BSON"]),
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
+        .library(name: "RESP", targets: ["RESP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
         .target(name: "JSONSchema", dependencies: [], swiftSettings: strict),
         .target(name: "BSON", dependencies: ["WireCore"], swiftSettings: strict),
         .target(name: "SigV4", dependencies: ["Crypto"], swiftSettings: strict),
+        .target(name: "RESP", dependencies: ["WireCore"], swiftSettings: strict),
         .target(name: "KafkaProtocol", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
 
         // the executable
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "BSONTests", dependencies: ["BSON"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Reference"], swiftSettings: strict),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",
                     dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
     ]
