@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // transport
-        .target(name: "Transport", dependencies: ["CEpoll", "COpenSSL", "WireCore"], swiftSettings: strict),
+        .target(name: "Transport", dependencies: ["CEpoll", "COpenSSL", "WireCore", "Crypto"], swiftSettings: strict),
 
         // codecs
         .target(name: "JSONSchema", dependencies: [], swiftSettings: strict),

@@ -7,7 +7,7 @@ public protocol ByteStream: AnyObject, Sendable {
     /// Appends up to `maxBytes` to `buffer`; returns how many, 0 at end of stream.
     func read(into buffer: inout [UInt8], maxBytes: Int, deadline: Deadline?) async throws(TransportError) -> Int
     /// Writes all of `bytes`, waiting while the socket buffer is full (backpressure).
-    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(TransportError)
+    func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError)
     /// Closes our sending side after pending data (TCP FIN / TLS close_notify); reads go on.
     func shutdownOutput() async
     /// Closes both directions now; pending operations fail with `.closed`.
@@ -22,12 +22,8 @@ extension ByteStream {
         return buffer
     }
 
-    public func write(_ bytes: [UInt8], deadline: Deadline? = nil) async throws(TransportError) {
-        // The array is alive for the whole call: the write completes (or fails) before return.
-        let copy = bytes
-        try await copy.withUnsafeBytesAsync { (raw: UnsafeRawBufferPointer) async throws(TransportError) in
-            try await write(raw, deadline: deadline)
-        }
+    public func write(_ bytes: [UInt8]) async throws(TransportError) {
+        try await write(bytes, deadline: nil)
     }
 
     /// Reads exactly `count` bytes or fails (`.connectionReset` if the stream ends first).
@@ -39,17 +35,5 @@ extension ByteStream {
             if n == 0 { throw TransportError(.connectionReset, "stream ended after \(buffer.count) of \(count) bytes") }
         }
         return buffer
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for async bodies. Safe because `self` is a local copy kept alive and
-    /// unmodified for the whole call.
-    func withUnsafeBytesAsync<R>(_ body: (UnsafeRawBufferPointer) async throws(TransportError) -> R) async throws(TransportError) -> R {
-        let count = self.count
-        let pointer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1), alignment: 16)
-        defer { pointer.deallocate() }
-        if count > 0 { self.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: count) } }
-        return try await body(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

@@ -104,11 +104,14 @@ public final class TCPConnection: ByteStream {
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline? = nil) async throws(TransportError) {
+    public func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError) {
         var offset = 0
         while offset < bytes.count {
             guard registration.beginOperation() else { throw TransportError(.closed, "write on closed socket") }
-            let n = send(registration.fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            // The array's storage is borrowed only for the duration of the send(2) call.
+            let n = bytes.withUnsafeBytes { raw in
+                send(registration.fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            }
             let err = errno
             registration.endOperation()
             if n >= 0 {

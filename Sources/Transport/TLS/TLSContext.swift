@@ -1,4 +1,5 @@
 import COpenSSL
+import Crypto
 
 /// An OpenSSL SSL_CTX built from a configuration; build once, share across connections.
 public final class TLSContext: @unchecked Sendable {
@@ -11,7 +12,7 @@ public final class TLSContext: @unchecked Sendable {
 
     public init(_ configuration: TLSConfiguration, server: Bool) throws(TransportError) {
         guard let ctx = SSL_CTX_new(server ? TLS_server_method() : TLS_client_method()) else {
-            throw TransportError(.tlsConfiguration, "SSL_CTX_new failed: \(TLSErrors.drain())")
+            throw TransportError(.tlsConfiguration, "SSL_CTX_new failed: \(OpenSSLErrors.drain())")
         }
         self.ctx = ctx
         self.isServer = server
@@ -27,15 +28,15 @@ public final class TLSContext: @unchecked Sendable {
 
         if let chain = configuration.certificateChainFile {
             guard SSL_CTX_use_certificate_chain_file(ctx, chain) == 1 else {
-                throw TransportError(.tlsConfiguration, "cannot load certificate chain \(chain): \(TLSErrors.drain())")
+                throw TransportError(.tlsConfiguration, "cannot load certificate chain \(chain): \(OpenSSLErrors.drain())")
             }
         }
         if let key = configuration.privateKeyFile {
             guard SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) == 1 else {
-                throw TransportError(.tlsConfiguration, "cannot load private key \(key): \(TLSErrors.drain())")
+                throw TransportError(.tlsConfiguration, "cannot load private key \(key): \(OpenSSLErrors.drain())")
             }
             guard SSL_CTX_check_private_key(ctx) == 1 else {
-                throw TransportError(.tlsConfiguration, "private key \(key) does not match the certificate: \(TLSErrors.drain())")
+                throw TransportError(.tlsConfiguration, "private key \(key) does not match the certificate: \(OpenSSLErrors.drain())")
             }
         }
         if server && configuration.certificateChainFile == nil {
@@ -48,7 +49,7 @@ public final class TLSContext: @unchecked Sendable {
             SSL_CTX_set_default_verify_paths(ctx)
         case .caFile(let path):
             guard SSL_CTX_load_verify_locations(ctx, path, nil) == 1 else {
-                throw TransportError(.tlsConfiguration, "cannot load CA file \(path): \(TLSErrors.drain())")
+                throw TransportError(.tlsConfiguration, "cannot load CA file \(path): \(OpenSSLErrors.drain())")
             }
         case .caPEM(let pem):
             try Self.addCAs(pem: pem, to: ctx)
@@ -98,19 +99,5 @@ public final class TLSContext: @unchecked Sendable {
         }
         ERR_clear_error()
         if added == 0 { throw TransportError(.tlsConfiguration, "the CA PEM text holds no certificate") }
-    }
-}
-
-enum TLSErrors {
-    static func drain() -> String {
-        var parts: [String] = []
-        while true {
-            let code = ERR_get_error()
-            if code == 0 { break }
-            var buffer = [CChar](repeating: 0, count: 256)
-            ERR_error_string_n(code, &buffer, buffer.count)
-            parts.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return parts.isEmpty ? "no OpenSSL error recorded" : parts.joined(separator: "; ")
     }
 }

@@ -1,4 +1,5 @@
 import COpenSSL
+import Crypto
 import Synchronization
 
 /// TLS over a TCP connection, driven through OpenSSL memory BIOs so that all socket I/O stays on
@@ -23,7 +24,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
 
     private init(tcp: TCPConnection, context: TLSContext) throws(TransportError) {
         guard let ssl = SSL_new(context.ctx) else {
-            throw TransportError(.tlsConfiguration, "SSL_new failed: \(TLSErrors.drain())")
+            throw TransportError(.tlsConfiguration, "SSL_new failed: \(OpenSSLErrors.drain())")
         }
         guard let rbio = BIO_new(BIO_s_mem()), let wbio = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
@@ -118,7 +119,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
     private func handshakeError(serverName: String?) -> TransportError {
         locked {
             let result = SSL_get_verify_result(ssl)
-            let queued = TLSErrors.drain()
+            let queued = OpenSSLErrors.drain()
             if result != X509_V_OK {
                 let reason = String(cString: X509_verify_cert_error_string(result))
                 if result == X509_V_ERR_HOSTNAME_MISMATCH || result == X509_V_ERR_IP_ADDRESS_MISMATCH {
@@ -219,21 +220,24 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
             case SSL_ERROR_WANT_WRITE:
                 try await flushIfIdle(deadline: deadline)
             default:
-                throw TransportError(.tlsProtocolError, "TLS read failed: \(locked { TLSErrors.drain() })")
+                throw TransportError(.tlsProtocolError, "TLS read failed: \(locked { OpenSSLErrors.drain() })")
             }
         }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline? = nil) async throws(TransportError) {
+    public func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError) {
         var offset = 0
         while offset < bytes.count {
             let size = min(Self.chunk * 4, bytes.count - offset)
-            let (n, error) = locked { () -> (Int32, Int32) in
-                let n = SSL_write(ssl, bytes.baseAddress! + offset, Int32(size))
-                return (n, n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n))
+            // SSL_write copies the plaintext into records at once; the storage is borrowed only here.
+            let (n, error) = bytes.withUnsafeBytes { raw in
+                locked { () -> (Int32, Int32) in
+                    let n = SSL_write(ssl, raw.baseAddress! + offset, Int32(size))
+                    return (n, n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n))
+                }
             }
             guard n > 0 else {
-                throw TransportError(.tlsProtocolError, "TLS write failed (error \(error)): \(locked { TLSErrors.drain() })")
+                throw TransportError(.tlsProtocolError, "TLS write failed (error \(error)): \(locked { OpenSSLErrors.drain() })")
             }
             offset += Int(n)
             try await flush(deadline: deadline)
