@@ -4,7 +4,8 @@
 //   system     CEpoll, COpenSSL, CZlib           module maps over Debian's headers
 //   bytes      WireCore, Crypto                  readers/writers, varints, CRCs; OpenSSL libcrypto
 //   transport  Transport                         epoll event loop, sockets, TLS, deadlines
-//   codecs     BSON, KafkaProtocol, RESP, SigV4, JSONSchema (pure values, no I/O)
+//   codecs     BSON, KafkaProtocol, RESP, SigV4, JSONSchema, HTTP (pure values, no I/O)
+//   clients    HTTPServer, HTTPClient, S3, MongoClient, KafkaClient, RedisClient (connections + clients)
 //   service    switchyard                        the one executable
 import PackageDescription
 
@@ -25,6 +26,13 @@ let package = Package(
         .library(name: "SigV4", targets: ["SigV4"]),
         .library(name: "KafkaProtocol", targets: ["KafkaProtocol"]),
         .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "S3", targets: ["S3"]),
+        .library(name: "MongoClient", targets: ["MongoClient"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "RedisClient", targets: ["RedisClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +58,16 @@ let package = Package(
         .target(name: "SigV4", dependencies: ["Crypto"], swiftSettings: strict),
         .target(name: "RESP", dependencies: ["WireCore"], swiftSettings: strict),
         .target(name: "KafkaProtocol", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
+        .target(name: "HTTP", dependencies: ["WireCore"], swiftSettings: strict),
+
+        // connections and clients
+        .target(name: "HTTPServer", dependencies: ["Transport", "HTTP", "WireCore", "CZlib"], swiftSettings: strict),
+        .target(name: "HTTPClient", dependencies: ["Transport", "HTTP", "WireCore"], swiftSettings: strict),
+        .target(name: "S3", dependencies: ["HTTPClient", "HTTP", "SigV4", "Crypto", "WireCore"], swiftSettings: strict),
+        .target(name: "MongoClient", dependencies: ["Transport", "BSON", "Crypto", "WireCore"], swiftSettings: strict),
+        .target(name: "KafkaClient", dependencies: ["Transport", "KafkaProtocol", "Crypto", "WireCore"],
+                swiftSettings: strict),
+        .target(name: "RedisClient", dependencies: ["Transport", "RESP", "WireCore"], swiftSettings: strict),
 
         // the executable
         .executableTarget(
@@ -69,6 +87,14 @@ let package = Package(
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], swiftSettings: strict),
         .testTarget(name: "KafkaProtocolTests", dependencies: ["KafkaProtocol"], exclude: ["Reference"], swiftSettings: strict),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "WireCore"], swiftSettings: strict),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Transport"], swiftSettings: strict),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTP", "Transport"], swiftSettings: strict),
+        .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPClient", "SigV4"], swiftSettings: strict),
+        .testTarget(name: "MongoClientTests", dependencies: ["MongoClient", "BSON", "Transport"], swiftSettings: strict),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "Transport"],
+                    swiftSettings: strict),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport"], swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",
                     dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
     ]

@@ -25,5 +25,22 @@ let package = Package(
         .executableTarget(name: "BenchSigV4", dependencies: [
             .product(name: "SigV4", package: "Switchyard"),
         ]),
+        // Our HTTP server serving the benchmark routes (the anchors are packages of their own in Anchors/).
+        .executableTarget(name: "BenchHTTPServer", dependencies: [
+            .product(name: "HTTPServer", package: "Switchyard"),
+            .product(name: "HTTP", package: "Switchyard"),
+        ]),
+        .executableTarget(name: "BenchRedis", dependencies: [
+            .product(name: "RedisClient", package: "Switchyard"),
+            .product(name: "RESP", package: "Switchyard"),
+        ]),
+        .executableTarget(name: "BenchKafka", dependencies: [
+            .product(name: "KafkaClient", package: "Switchyard"),
+            .product(name: "KafkaProtocol", package: "Switchyard"),
+        ]),
+        .executableTarget(name: "BenchMongo", dependencies: [
+            .product(name: "MongoClient", package: "Switchyard"),
+            .product(name: "BSON", package: "Switchyard"),
+        ]),
     ]
 )

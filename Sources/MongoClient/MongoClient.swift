@@ -1,0 +1,2 @@
+/// A MongoDB client: OP_MSG connections, SCRAM authentication, a pool, CRUD, cursors, sessions.
+public enum MongoClientModule {}

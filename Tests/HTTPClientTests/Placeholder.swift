@@ -1,0 +1,6 @@
+import XCTest
+@testable import HTTPClient
+
+final class HTTPClientPlaceholderTests: XCTestCase {
+    func testModuleLinks() { _ = HTTPClientModule.self }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import HTTPServer
+
+final class HTTPServerPlaceholderTests: XCTestCase {
+    func testModuleLinks() { _ = HTTPServerModule.self }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import KafkaClient
+
+final class KafkaClientPlaceholderTests: XCTestCase {
+    func testModuleLinks() { _ = KafkaClientModule.self }
+}
