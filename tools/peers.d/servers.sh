@@ -48,8 +48,9 @@ launch() {
         if [[ $name == mongo-auth && $mode != bootstrap ]]; then cmd+=(--auth); fi
         ;;
     redis)
+        # DEBUG (from loopback only) lets the RESP3 tests make the server send every reply type (DEBUG PROTOCOL).
         cmd=("${clean_env[@]}" "$REDIS_SERVER_BIN" --port "$port" --bind 127.0.0.1 --save '' --appendonly no
-            --daemonize no --dir "$dir/data")
+            --daemonize no --dir "$dir/data" --enable-debug-command local)
         ;;
     s3)
         # LocalStack in host mode (no Docker). SKIP_SSL_CERT_DOWNLOAD: it would otherwise try to fetch a
