@@ -1,2 +1,0 @@
-/// A Kafka client on KafkaProtocol: metadata, producer, consumer groups, admin.
-public enum KafkaClientModule {}
