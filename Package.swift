@@ -5,6 +5,7 @@
 //   bytes      WireCore, Crypto                  readers/writers, varints, CRCs; OpenSSL libcrypto
 //   transport  Transport                         epoll event loop, sockets, TLS, deadlines
 //   codecs     BSON, KafkaProtocol, RESP, SigV4, JSONSchema, HTTP (pure values, no I/O)
+//   tools      WireTrace (annotated frames, pcap)
 //   clients    HTTPServer, HTTPClient, S3, MongoClient, KafkaClient, RedisClient (connections + clients)
 //   service    switchyard                        the one executable
 import PackageDescription
@@ -33,6 +34,7 @@ let package = Package(
         .library(name: "MongoClient", targets: ["MongoClient"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "RedisClient", targets: ["RedisClient"]),
+        .library(name: "WireTrace", targets: ["WireTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,7 +69,9 @@ let package = Package(
         .target(name: "MongoClient", dependencies: ["Transport", "BSON", "Crypto", "WireCore"], swiftSettings: strict),
         .target(name: "KafkaClient", dependencies: ["Transport", "KafkaProtocol", "Crypto", "WireCore"],
                 swiftSettings: strict),
-        .target(name: "RedisClient", dependencies: ["Transport", "RESP", "WireCore"], swiftSettings: strict),
+        .target(name: "RedisClient", dependencies: ["Transport", "RESP", "WireCore", "Crypto"], swiftSettings: strict),
+        // annotated traces and pcap files of what crossed a socket (switchyard wire --trace/--pcap)
+        .target(name: "WireTrace", dependencies: ["WireCore", "RESP", "KafkaProtocol"], swiftSettings: strict),
 
         // the executable
         .executableTarget(
@@ -95,6 +99,8 @@ let package = Package(
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "Transport"],
                     swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport"], swiftSettings: strict),
+        .testTarget(name: "WireTraceTests", dependencies: ["WireTrace", "WireCore", "KafkaProtocol", "BSON"],
+                    swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",
                     dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
     ]
