@@ -1,0 +1,499 @@
+import KafkaProtocol
+import Transport
+
+/// A Kafka producer: records are collected into one batch per partition, sent when the batch
+/// is full or has lingered long enough, one batch in flight per partition (so retries keep
+/// order), and acknowledged with their offsets.
+///
+/// `send` waits for the acknowledgement; `enqueue` returns once the record is buffered and
+/// reports failures from the next `flush`. Both wait for room when `bufferedRecords` records
+/// are outstanding (backpressure).
+public actor KafkaProducer {
+    public nonisolated let cluster: KafkaCluster
+    public nonisolated let configuration: KafkaProducerConfiguration
+    private nonisolated let ownsCluster: Bool
+    private nonisolated let buffer: AsyncSemaphore
+
+    private typealias Waiter = UnsafeContinuation<KafkaDelivery, Error>
+
+    private struct Batch {
+        var id: Int
+        var partition: KafkaTopicPartition
+        var records: [KafkaProducerRecord] = []
+        /// Per record: who awaits it (nil for `enqueue`d records).
+        var waiters: [Waiter?] = []
+        var bytes = 0
+        var createdAt: Deadline
+        var baseSequence: Int32?
+        var producerEpoch: Int16 = -1
+        var notBefore: Deadline?
+        var attempts = 0
+    }
+
+    private struct PartitionQueue {
+        var open: Batch?
+        var ready: [Batch] = []
+        var inFlight = false
+        var nextSequence: Int32 = 0
+    }
+
+    private var queues: [KafkaTopicPartition: PartitionQueue] = [:]
+    private var inFlight: [Int: Batch] = [:]
+    private var nextBatchId = 0
+    private var partitionCounts: [String: Int] = [:]
+    private var leaders: [KafkaTopicPartition: Int32] = [:]
+    private var chooser = KafkaPartitionChooser()
+    private var producerId: Int64 = -1
+    private var producerEpoch: Int16 = -1
+    private var epochBumpInProgress = false
+    private var refreshing: Set<String> = []
+    private var timerDeadline: Deadline?
+    private var flushing = 0
+    private var flushWaiters: [UnsafeContinuation<Void, Never>] = []
+    private var unreportedError: KafkaError?
+    private var closed = false
+
+    /// A producer on a shared cluster client.
+    public init(cluster: KafkaCluster, configuration: KafkaProducerConfiguration = KafkaProducerConfiguration()) throws(KafkaError) {
+        try Self.validate(configuration)
+        self.cluster = cluster
+        self.configuration = configuration
+        self.ownsCluster = false
+        self.buffer = AsyncSemaphore(permits: configuration.bufferedRecords)
+    }
+
+    /// A producer with its own cluster client ("host:port,...").
+    public init(bootstrapServers: String, options: KafkaConnectionOptions = KafkaConnectionOptions(),
+                configuration: KafkaProducerConfiguration = KafkaProducerConfiguration()) throws(KafkaError) {
+        try Self.validate(configuration)
+        self.cluster = try KafkaCluster(bootstrapServers: bootstrapServers, options: options)
+        self.configuration = configuration
+        self.ownsCluster = true
+        self.buffer = AsyncSemaphore(permits: configuration.bufferedRecords)
+    }
+
+    private static func validate(_ configuration: KafkaProducerConfiguration) throws(KafkaError) {
+        if configuration.idempotent && configuration.acks != .all {
+            throw KafkaError(.invalidArgument, "the idempotent producer needs acks = all")
+        }
+        if configuration.compression == .zstd {
+            throw KafkaError(.unsupportedCompression, "zstd compression (codec 4) is not supported by this client")
+        }
+        guard configuration.bufferedRecords > 0, configuration.batchBytes > 0 else {
+            throw KafkaError(.invalidArgument, "bufferedRecords and batchBytes must be positive")
+        }
+    }
+
+    // MARK: sending
+
+    /// Sends one record and waits until the broker acknowledges it.
+    public nonisolated func send(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
+                                 partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) -> KafkaDelivery {
+        try await reserveRoom()
+        let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
+        return try await append(record, topic: topic, partition: partition, wait: true)!
+    }
+
+    /// Buffers one record and returns without waiting for the acknowledgement; a failure to
+    /// deliver it is thrown by the next `flush`.
+    public nonisolated func enqueue(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
+                                    partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) {
+        try await reserveRoom()
+        let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
+        _ = try await append(record, topic: topic, partition: partition, wait: false)
+    }
+
+    private nonisolated func reserveRoom() async throws(KafkaError) {
+        if buffer.tryAcquire() { return }
+        do {
+            try await buffer.acquire(deadline: .after(configuration.deliveryTimeout))
+        } catch {
+            throw KafkaError(error.code == .timedOut ? .timedOut : .cancelled,
+                             "no room in the producer buffer (\(configuration.bufferedRecords) records) within the delivery timeout",
+                             retriable: error.code == .timedOut)
+        }
+    }
+
+    private func append(_ record: KafkaProducerRecord, topic: String, partition explicit: Int32?, wait: Bool) async throws(KafkaError) -> KafkaDelivery? {
+        do {
+            if closed { throw KafkaError(.closed, "the producer is closed") }
+            if configuration.idempotent && producerId < 0 { try await initProducerId() }
+            let count = try await partitionCount(topic)
+            let partitionIndex: Int32
+            if let explicit {
+                guard explicit >= 0 && Int(explicit) < count else {
+                    throw KafkaError(.unknownTopicOrPartition, "\(topic) has no partition \(explicit) (it has \(count))")
+                }
+                partitionIndex = explicit
+            } else {
+                partitionIndex = chooser.partition(topic: topic, key: record.key, partitionCount: count)
+            }
+            let target = KafkaTopicPartition(topic, partitionIndex)
+            if !wait {
+                add(record, to: target, waiter: nil)
+                return nil
+            }
+            return try await withUnsafeThrowingContinuation { (continuation: Waiter) in
+                add(record, to: target, waiter: continuation)
+            }
+        } catch let error as KafkaError {
+            throw error
+        } catch {
+            throw KafkaError(.protocolViolation, "\(error)")
+        }
+    }
+
+    private func partitionCount(_ topic: String) async throws(KafkaError) -> Int {
+        if let known = partitionCounts[topic] { return known }
+        let metadata = try await cluster.topic(topic)
+        learn(metadata)
+        return metadata.partitionCount
+    }
+
+    private func learn(_ metadata: KafkaTopicMetadata) {
+        partitionCounts[metadata.name] = metadata.partitionCount
+        for entry in metadata.partitions where entry.leader >= 0 {
+            leaders[KafkaTopicPartition(metadata.name, entry.partition)] = entry.leader
+        }
+    }
+
+    private static func estimatedSize(_ record: KafkaProducerRecord) -> Int {
+        var size = 24 + (record.key?.count ?? 0) + (record.value?.count ?? 0)
+        for header in record.headers { size += 8 + header.key.utf8.count + (header.value?.count ?? 0) }
+        return size
+    }
+
+    /// Adds a record to its partition's open batch, closing the batch when full.
+    private func add(_ record: KafkaProducerRecord, to target: KafkaTopicPartition, waiter: Waiter?) {
+        let size = Self.estimatedSize(record)
+        var queue = queues[target] ?? PartitionQueue()
+        if let open = queue.open, open.bytes + size > configuration.batchBytes {
+            queue.ready.append(open)
+            queue.open = nil
+            chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
+        }
+        if queue.open == nil {
+            nextBatchId += 1
+            queue.open = Batch(id: nextBatchId, partition: target, createdAt: .now())
+            scheduleWake(at: .now() + configuration.linger)
+        }
+        queue.open!.records.append(record)
+        queue.open!.waiters.append(waiter)
+        queue.open!.bytes += size
+        let full = queue.open!.bytes >= configuration.batchBytes
+        if full {
+            queue.ready.append(queue.open!)
+            queue.open = nil
+            chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
+        }
+        queues[target] = queue
+        if full || !queue.inFlight && configuration.linger == .zero { drain() }
+    }
+
+    /// Wakes `drain` at `deadline` (linger expiry, retry backoff) unless a wake-up is already due earlier.
+    private func scheduleWake(at deadline: Deadline) {
+        if let current = timerDeadline, current <= deadline { return }
+        timerDeadline = deadline
+        Task {
+            try? await EventLoop.shared.sleep(until: deadline)
+            self.timerFired(deadline)
+        }
+    }
+
+    private func timerFired(_ deadline: Deadline) {
+        if timerDeadline == deadline { timerDeadline = nil }
+        drain()
+    }
+
+    /// Sends what is ready: per partition without a batch in flight, its oldest closed batch,
+    /// or its open batch once lingered (or when flushing), grouped into one request per leader.
+    private func drain() {
+        let now = Deadline.now()
+        var perBroker: [Int32: [Batch]] = [:]
+        var nextWake: Deadline?
+        var missingLeaders: Set<String> = []
+        for (target, var queue) in queues where !queue.inFlight {
+            var batch: Batch
+            if let first = queue.ready.first {
+                if let notBefore = first.notBefore, notBefore > now {
+                    nextWake = min(nextWake ?? notBefore, notBefore)
+                    continue
+                }
+                batch = first
+            } else if let open = queue.open {
+                let due = open.createdAt + configuration.linger
+                guard due <= now || flushing > 0 || closed else {
+                    nextWake = min(nextWake ?? due, due)
+                    continue
+                }
+                batch = open
+            } else {
+                continue
+            }
+            guard let leader = leaders[target] else {
+                missingLeaders.insert(target.topic)
+                continue
+            }
+            if configuration.idempotent {
+                guard producerId >= 0, !epochBumpInProgress else { continue }
+                if batch.baseSequence == nil || batch.producerEpoch != producerEpoch {
+                    batch.baseSequence = queue.nextSequence
+                    batch.producerEpoch = producerEpoch
+                    queue.nextSequence = queue.nextSequence &+ Int32(batch.records.count)
+                }
+            }
+            if !queue.ready.isEmpty && queue.ready[0].id == batch.id {
+                queue.ready.removeFirst()
+            } else {
+                queue.open = nil
+                chooser.batchClosed(topic: target.topic, partition: target.partition,
+                                    partitionCount: partitionCounts[target.topic] ?? 1)
+            }
+            batch.attempts += 1
+            queue.inFlight = true
+            queues[target] = queue
+            inFlight[batch.id] = batch
+            perBroker[leader, default: []].append(batch)
+        }
+        for (broker, batches) in perBroker {
+            let work = batches.map {
+                OutgoingBatch(id: $0.id, partition: $0.partition, records: $0.records,
+                              producerId: configuration.idempotent ? producerId : -1,
+                              producerEpoch: configuration.idempotent ? $0.producerEpoch : -1,
+                              baseSequence: configuration.idempotent ? ($0.baseSequence ?? -1) : -1)
+            }
+            Task { await self.transmit(work, to: broker) }
+        }
+        for topic in missingLeaders where !refreshing.contains(topic) {
+            refreshing.insert(topic)
+            Task { await self.refreshLeaders(topic) }
+        }
+        if let nextWake { scheduleWake(at: nextWake) }
+    }
+
+    private func refreshLeaders(_ topic: String) async {
+        do {
+            learn(try await cluster.topic(topic, refresh: true))
+            refreshing.remove(topic)
+        } catch {
+            refreshing.remove(topic)
+            // The topic cannot be produced to: fail what waits for it.
+            for (target, queue) in queues where target.topic == topic && !queue.inFlight {
+                for batch in queue.ready + (queue.open.map { [$0] } ?? []) { finish(batch, .failure(error)) }
+                queues[target] = nil
+            }
+            finishFlushIfIdle()
+            return
+        }
+        drain()
+    }
+
+    // MARK: the request
+
+    private struct OutgoingBatch: Sendable {
+        var id: Int
+        var partition: KafkaTopicPartition
+        var records: [KafkaProducerRecord]
+        var producerId: Int64
+        var producerEpoch: Int16
+        var baseSequence: Int32
+    }
+
+    /// Encodes the batches (off the actor: compression takes time) and sends one Produce.
+    private nonisolated func transmit(_ batches: [OutgoingBatch], to broker: Int32) async {
+        var request = ProduceRequest()
+        request.acks = configuration.acks.rawValue
+        request.timeoutMs = Int32(clamping: configuration.requestTimeout.nanosecondsValue / 1_000_000)
+        var byTopic: [String: [ProduceRequest.PartitionProduceData]] = [:]
+        do {
+            for batch in batches {
+                let encoded = try KafkaRecordBatch(producing: batch.records, compression: configuration.compression,
+                                                   producerId: batch.producerId, producerEpoch: batch.producerEpoch,
+                                                   baseSequence: batch.baseSequence).encoded()
+                byTopic[batch.partition.topic, default: []].append(
+                    ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: encoded))
+            }
+        } catch {
+            await completeAll(batches.map(\.id), .failure(KafkaError(error, "encode record batch")))
+            return
+        }
+        request.topicData = byTopic.map { ProduceRequest.TopicProduceData(name: $0.key, partitionData: $0.value) }
+        do {
+            let connection = try await cluster.connection(to: broker, purpose: .produce)
+            if configuration.acks == .none {
+                try await connection.sendWithoutResponse(request)
+                await completeAll(batches.map(\.id), .success(nil))
+                return
+            }
+            let response = try await connection.send(request, timeout: configuration.requestTimeout + .seconds(5))
+            var results: [Int: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>] = [:]
+            for batch in batches {
+                let answer = response.responses.first { $0.name == batch.partition.topic }?
+                    .partitionResponses.first { $0.index == batch.partition.partition }
+                if let answer {
+                    results[batch.id] = .success(answer)
+                } else {
+                    results[batch.id] = .failure(KafkaError(.protocolViolation, "Produce response lacks \(batch.partition)"))
+                }
+            }
+            await complete(results)
+        } catch {
+            await completeAll(batches.map(\.id), .failure(error))
+        }
+    }
+
+    private func completeAll(_ ids: [Int], _ result: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>) {
+        var results: [Int: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>] = [:]
+        for id in ids { results[id] = result }
+        complete(results)
+    }
+
+    private func complete(_ results: [Int: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>]) {
+        let now = Deadline.now()
+        var bumpEpoch = false
+        for (id, result) in results {
+            guard var batch = inFlight.removeValue(forKey: id) else { continue }
+            queues[batch.partition]?.inFlight = false
+            let failure: KafkaError
+            switch result {
+            case .success(let answer):
+                guard let answer else {
+                    finish(batch, .success(-1))
+                    continue
+                }
+                let code = KafkaErrorCode(code: answer.errorCode)
+                if answer.errorCode == 0 {
+                    finish(batch, .success(answer.baseOffset))
+                    continue
+                }
+                if code == .duplicateSequenceNumber {
+                    // The broker has this batch already (an earlier attempt got through).
+                    finish(batch, .success(-1))
+                    continue
+                }
+                failure = KafkaError.broker(answer.errorCode, "produce to \(batch.partition)", message: answer.errorMessage)!
+            case .failure(let error):
+                failure = error
+            }
+            let fencing = configuration.idempotent && [.outOfOrderSequenceNumber, .unknownProducerId, .invalidProducerEpoch]
+                .contains(failure.brokerError)
+            let expired = now >= batch.createdAt + configuration.deliveryTimeout
+            guard (failure.isRetriable || fencing) && !expired && !closedHard else {
+                finish(batch, .failure(failure))
+                continue
+            }
+            if fencing { bumpEpoch = true }
+            if [.notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch]
+                .contains(failure.brokerError) || failure.code == .connectionLost || failure.code == .connectionFailed {
+                leaders[batch.partition] = nil
+            }
+            batch.notBefore = now + configuration.retryBackoff
+            queues[batch.partition, default: PartitionQueue()].ready.insert(batch, at: 0)
+        }
+        if bumpEpoch && !epochBumpInProgress {
+            epochBumpInProgress = true
+            Task { await self.bumpEpoch() }
+        }
+        finishFlushIfIdle()
+        drain()
+    }
+
+    /// Resolves every record of a finished batch and frees its buffer room.
+    private func finish(_ batch: Batch, _ result: Result<Int64, KafkaError>) {
+        for (index, waiter) in batch.waiters.enumerated() {
+            switch result {
+            case .success(let base):
+                waiter?.resume(returning: KafkaDelivery(topic: batch.partition.topic, partition: batch.partition.partition,
+                                                        offset: base >= 0 ? base + Int64(index) : -1))
+            case .failure(let error):
+                if let waiter { waiter.resume(throwing: error) } else if unreportedError == nil { unreportedError = error }
+            }
+        }
+        for _ in batch.records { buffer.release() }
+    }
+
+    // MARK: idempotence
+
+    private func initProducerId() async throws(KafkaError) {
+        let response = try await cluster.retry.run("InitProducerId") { () throws(KafkaError) -> InitProducerIdResponse in
+            let connection = try await cluster.anyConnection(purpose: .produce)
+            var request = InitProducerIdRequest()
+            request.transactionalId = nil
+            request.transactionTimeoutMs = 60_000
+            // KIP-360: naming the current id and epoch asks for the epoch to be bumped.
+            request.producerId = producerId
+            request.producerEpoch = producerEpoch
+            let answer = try await connection.send(request)
+            if let error = KafkaError.broker(answer.errorCode, "InitProducerId") { throw error }
+            return answer
+        }
+        producerId = response.producerId
+        producerEpoch = response.producerEpoch
+    }
+
+    /// After a fencing error (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID,
+    /// INVALID_PRODUCER_EPOCH): a new epoch, and sequences restart at 0 in every partition.
+    private func bumpEpoch() async {
+        do {
+            try await initProducerId()
+        } catch {
+            unreportedError = unreportedError ?? error
+        }
+        for target in queues.keys { queues[target]?.nextSequence = 0 }
+        epochBumpInProgress = false
+        drain()
+    }
+
+    /// The producer id and epoch in use (idempotent producer), for tests and diagnostics.
+    public var producerIdentity: (id: Int64, epoch: Int16) { (producerId, producerEpoch) }
+
+    // MARK: flush and close
+
+    private var isIdle: Bool { inFlight.isEmpty && queues.values.allSatisfy { $0.open == nil && $0.ready.isEmpty } }
+
+    /// Sends everything buffered at once and waits until all of it is acknowledged or failed.
+    /// Throws the first failure of an `enqueue`d record since the last flush.
+    public func flush() async throws(KafkaError) {
+        flushing += 1
+        drain()
+        if !isIdle {
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+                flushWaiters.append(continuation)
+            }
+        }
+        flushing -= 1
+        if let error = unreportedError {
+            unreportedError = nil
+            throw error
+        }
+    }
+
+    private func finishFlushIfIdle() {
+        guard !flushWaiters.isEmpty, isIdle else { return }
+        let waiters = flushWaiters
+        flushWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private var closedHard = false
+
+    /// Flushes, then refuses new records; closes the cluster client if the producer made it.
+    public func close() async throws(KafkaError) {
+        closed = true
+        defer { closedHard = true }
+        let result: KafkaError?
+        do { try await flush(); result = nil } catch { result = error }
+        if ownsCluster { await cluster.close() }
+        if let result { throw result }
+    }
+
+    static func nowMillis() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
