@@ -71,7 +71,7 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "RedisClient", dependencies: ["Transport", "RESP", "WireCore", "Crypto"], swiftSettings: strict),
         // annotated traces and pcap files of what crossed a socket (switchyard wire --trace/--pcap)
-        .target(name: "WireTrace", dependencies: ["WireCore", "RESP", "KafkaProtocol"], swiftSettings: strict),
+        .target(name: "WireTrace", dependencies: ["WireCore", "RESP", "KafkaProtocol", "Transport"], swiftSettings: strict),
 
         // the executable
         .executableTarget(
