@@ -34,12 +34,25 @@ public struct RESPDecoder: Sendable {
     public var bufferedByteCount: Int { buffer.count - start }
 
     public mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Lets `receive` append bytes straight to the decoder's buffer (say, a socket read into it), so received
+    /// bytes are copied once instead of into a scratch array first. Returns what `receive` returns (the
+    /// number of bytes it appended); `receive` must only append.
+    public mutating func receive<E: Error>(_ receive: (inout [UInt8]) async throws(E) -> Int) async throws(E) -> Int {
+        compact()
+        return try await receive(&buffer)
+    }
+
+    /// Drops parsed bytes once they are at least half the buffer, so appends stay amortised O(1).
+    private mutating func compact() {
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeFirst(start)
             base += start
             start = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next whole value, or nil if more bytes are needed.

@@ -1,2 +1,0 @@
-/// A Redis client on RESP: connections with pipelining, a pool, typed commands, pub/sub.
-public enum RedisClientModule {}
