@@ -78,11 +78,12 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4",
+                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace",
             ],
             swiftSettings: strict),
 
-        // tests
+        // tests; PeerTestSupport finds the real peers (tools/peers) and runs reference clients
+        .target(name: "PeerTestSupport", path: "Tests/PeerTestSupport", swiftSettings: strict),
         .testTarget(name: "WireCoreTests", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "WireCore", "Crypto", "CZlib"], swiftSettings: strict),
@@ -101,6 +102,7 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport"], swiftSettings: strict),
         .testTarget(name: "WireTraceTests", dependencies: ["WireTrace", "WireCore", "KafkaProtocol", "BSON"],
                     swiftSettings: strict),
+        .testTarget(name: "WireCommandTests", dependencies: ["switchyard", "PeerTestSupport"], swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",
                     dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
     ]

@@ -16,6 +16,7 @@ struct Switchyard: AsyncParsableCommand {
             ServiceCommand.HandlerManager.self,
             ServiceCommand.All.self,
             Demo.self,
+            WireCommand.self,
         ])
 }
 
