@@ -414,8 +414,27 @@ public actor KafkaProducer {
 
     // MARK: idempotence
 
+    private var producerIdTask: Task<Result<InitProducerIdResponse, KafkaError>, Never>?
+
+    /// Gets a producer id, or a new epoch of the current one; concurrent callers share one request.
     private func initProducerId() async throws(KafkaError) {
-        let response = try await cluster.retry.run("InitProducerId") { () throws(KafkaError) -> InitProducerIdResponse in
+        if let running = producerIdTask {
+            _ = try await running.value.get()
+            return
+        }
+        let task = Task { () -> Result<InitProducerIdResponse, KafkaError> in
+            do throws(KafkaError) { return .success(try await self.requestProducerId()) } catch { return .failure(error) }
+        }
+        producerIdTask = task
+        let result = await task.value
+        producerIdTask = nil
+        let response = try result.get()
+        producerId = response.producerId
+        producerEpoch = response.producerEpoch
+    }
+
+    private func requestProducerId() async throws(KafkaError) -> InitProducerIdResponse {
+        try await cluster.retry.run("InitProducerId") { () throws(KafkaError) -> InitProducerIdResponse in
             let connection = try await cluster.anyConnection(purpose: .produce)
             var request = InitProducerIdRequest()
             request.transactionalId = nil
@@ -427,8 +446,6 @@ public actor KafkaProducer {
             if let error = KafkaError.broker(answer.errorCode, "InitProducerId") { throw error }
             return answer
         }
-        producerId = response.producerId
-        producerEpoch = response.producerEpoch
     }
 
     /// After a fencing error (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID,

@@ -1,0 +1,618 @@
+import KafkaProtocol
+import Transport
+
+/// A Kafka consumer: a member of a consumer group (or assigned partitions by hand) that
+/// fetches its partitions and hands out records in offset order per partition.
+///
+/// The group protocol runs on its own task and its own connections (group traffic, and
+/// heartbeats apart from both group and fetch traffic), driven by `KafkaGroupStateMachine`.
+/// `poll` fetches; `messages` is an AsyncSequence over polls. Positions advance as records are
+/// handed out; auto-commit commits them at the next poll (so what was handed out earlier has
+/// been processed), at each revocation and at close.
+public actor KafkaConsumer {
+    public nonisolated let cluster: KafkaCluster
+    public nonisolated let configuration: KafkaConsumerConfiguration
+    private nonisolated let ownsCluster: Bool
+
+    private struct PartitionState {
+        /// The next offset to hand out; nil until looked up.
+        var position: Int64?
+        var paused = false
+    }
+
+    private var partitions: [KafkaTopicPartition: PartitionState] = [:]
+    private var buffered: [KafkaConsumerMessage] = []
+    private var machine: KafkaGroupStateMachine?
+    private var coordinator: Int32?
+    private var groupTask: Task<Void, Never>?
+    private var groupError: KafkaError?
+    private var lastCommitAt = Deadline.now()
+    private var committedPositions: [KafkaTopicPartition: Int64] = [:]
+    private var closed = false
+    private var started = false
+
+    public init(cluster: KafkaCluster, configuration: KafkaConsumerConfiguration) {
+        self.cluster = cluster
+        self.configuration = configuration
+        self.ownsCluster = false
+    }
+
+    public init(bootstrapServers: String, options: KafkaConnectionOptions = KafkaConnectionOptions(),
+                configuration: KafkaConsumerConfiguration) throws(KafkaError) {
+        self.cluster = try KafkaCluster(bootstrapServers: bootstrapServers, options: options)
+        self.configuration = configuration
+        self.ownsCluster = true
+    }
+
+    // MARK: group membership
+
+    /// Joins the group (when there is one). Called by the first `poll` if not before.
+    public func start() {
+        guard !started, !closed else { return }
+        started = true
+        guard let groupId = configuration.groupId else { return }
+        machine = KafkaGroupStateMachine(.init(
+            groupId: groupId, topics: configuration.topics, assignor: configuration.assignor,
+            sessionTimeoutMs: configuration.sessionTimeout.nanosecondsValue / 1_000_000,
+            heartbeatIntervalMs: configuration.heartbeatInterval.nanosecondsValue / 1_000_000))
+        groupTask = Task { await self.runGroup() }
+    }
+
+    private static func nowMs() -> Int64 { Int64(Deadline.now().nanoseconds / 1_000_000) }
+
+    private func runGroup() async {
+        var actions = machine?.start(now: Self.nowMs()) ?? []
+        while !closed, let current = machine, !current.isLeaving {
+            if actions.isEmpty {
+                let now = Self.nowMs()
+                let wake = min(current.nextWakeup ?? now + 100, now + 100)
+                if wake > now {
+                    do { try await EventLoop.shared.sleep(until: .after(.milliseconds(wake - now))) } catch { return }
+                }
+                actions = machine?.tick(now: Self.nowMs()) ?? []
+                continue
+            }
+            let action = actions.removeFirst()
+            actions += await perform(action)
+        }
+    }
+
+    /// Performs one action of the state machine and feeds it the outcome.
+    private func perform(_ action: KafkaGroupStateMachine.Action) async -> [KafkaGroupStateMachine.Action] {
+        guard let groupId = configuration.groupId else { return [] }
+        switch action {
+        case .findCoordinator:
+            do {
+                coordinator = try await KafkaGroupCoordinatorLookup.find(groupId, in: cluster)
+                return machine?.coordinatorFound(now: Self.nowMs()) ?? []
+            } catch {
+                return machine?.coordinatorLookupFailed(now: Self.nowMs()) ?? []
+            }
+        case .join(let memberId):
+            do {
+                let result = try await joinGroup(groupId: groupId, memberId: memberId)
+                return machine?.joinCompleted(result, now: Self.nowMs()) ?? []
+            } catch {
+                return machine?.requestFailed(now: Self.nowMs()) ?? []
+            }
+        case .sync(let generation, let memberId, let assignments):
+            do {
+                let (code, assignment) = try await syncGroup(groupId: groupId, generation: generation, memberId: memberId,
+                                                             assignments: assignments)
+                return machine?.syncCompleted(errorCode: code, assignment: assignment, now: Self.nowMs()) ?? []
+            } catch {
+                return machine?.requestFailed(now: Self.nowMs()) ?? []
+            }
+        case .heartbeat(let generation, let memberId):
+            var code: Int16?
+            if let coordinator {
+                var request = HeartbeatRequest()
+                request.groupId = groupId
+                request.generationId = generation
+                request.memberId = memberId
+                code = try? await cluster.send(request, to: coordinator, purpose: .heartbeat,
+                                               timeout: configuration.sessionTimeout).errorCode
+            }
+            return machine?.heartbeatCompleted(errorCode: code, now: Self.nowMs()) ?? []
+        case .assign(let assigned):
+            for partition in assigned where partitions[partition] == nil { partitions[partition] = PartitionState() }
+            await configuration.onRebalance?(.assigned(assigned))
+            return []
+        case .revoke(let revoked):
+            await configuration.onRebalance?(.revoked(revoked))
+            if configuration.autoCommit { try? await commitPositions(of: revoked) }
+            for partition in revoked { partitions[partition] = nil }
+            buffered.removeAll { revoked.contains($0.topicPartition) }
+            return []
+        case .leave(let memberId):
+            if let coordinator {
+                var request = LeaveGroupRequest()
+                request.groupId = groupId
+                request.memberId = memberId
+                request.members = [LeaveGroupRequest.MemberIdentity(memberId: memberId, reason: "the consumer is closing")]
+                _ = try? await cluster.send(request, to: coordinator, purpose: .group, timeout: .seconds(5))
+            }
+            return []
+        case .fail(let error):
+            groupError = error
+            return []
+        }
+    }
+
+    private func joinGroup(groupId: String, memberId: String) async throws(KafkaError) -> KafkaGroupStateMachine.JoinResult {
+        guard let coordinator else { throw KafkaError(.connectionFailed, "no coordinator", retriable: true) }
+        var subscription = ConsumerProtocolSubscription()
+        subscription.topics = configuration.topics
+        let metadata: [UInt8]
+        do { metadata = try KafkaConsumerProtocol.encode(subscription, version: 0) } catch {
+            throw KafkaError(error, "encode subscription")
+        }
+        var request = JoinGroupRequest()
+        request.groupId = groupId
+        request.sessionTimeoutMs = Int32(configuration.sessionTimeout.nanosecondsValue / 1_000_000)
+        request.rebalanceTimeoutMs = Int32(configuration.rebalanceTimeout.nanosecondsValue / 1_000_000)
+        request.memberId = memberId
+        request.protocolType = "consumer"
+        request.protocols = [JoinGroupRequest.JoinGroupRequestProtocol(name: configuration.assignor.protocolName, metadata: metadata)]
+        let response = try await cluster.send(request, to: coordinator, purpose: .group,
+                                               timeout: configuration.rebalanceTimeout + .seconds(5))
+        var members: [String: [String]] = [:]
+        var counts: [String: Int] = [:]
+        if response.errorCode == 0 && response.leader == response.memberId {
+            for member in response.members {
+                let topics = (try? KafkaConsumerProtocol.decodeSubscription(member.metadata))?.subscription.topics ?? []
+                members[member.memberId] = topics
+            }
+            for topic in Set(members.values.flatMap { $0 }) {
+                if let metadata = try? await cluster.topic(topic, refresh: true) { counts[topic] = metadata.partitionCount }
+            }
+        }
+        return KafkaGroupStateMachine.JoinResult(errorCode: response.errorCode, generation: response.generationId,
+                                                 memberId: response.memberId, leaderId: response.leader,
+                                                 members: members, partitionCounts: counts)
+    }
+
+    private func syncGroup(groupId: String, generation: Int32, memberId: String,
+                           assignments: [String: [KafkaTopicPartition]]) async throws(KafkaError) -> (Int16, [KafkaTopicPartition]) {
+        guard let coordinator else { throw KafkaError(.connectionFailed, "no coordinator", retriable: true) }
+        var request = SyncGroupRequest()
+        request.groupId = groupId
+        request.generationId = generation
+        request.memberId = memberId
+        request.protocolType = "consumer"
+        request.protocolName = configuration.assignor.protocolName
+        for (member, partitions) in assignments.sorted(by: { $0.key < $1.key }) {
+            var assignment = ConsumerProtocolAssignment()
+            let byTopic = Dictionary(grouping: partitions, by: \.topic)
+            assignment.assignedPartitions = byTopic.keys.sorted().map { topic in
+                ConsumerProtocolAssignment.TopicPartition(topic: topic, partitions: byTopic[topic]!.map(\.partition).sorted())
+            }
+            do {
+                request.assignments.append(SyncGroupRequest.SyncGroupRequestAssignment(
+                    memberId: member, assignment: try KafkaConsumerProtocol.encode(assignment, version: 0)))
+            } catch {
+                throw KafkaError(error, "encode assignment")
+            }
+        }
+        let response = try await cluster.send(request, to: coordinator, purpose: .group,
+                                               timeout: configuration.rebalanceTimeout + .seconds(5))
+        guard response.errorCode == 0 else { return (response.errorCode, []) }
+        guard !response.assignment.isEmpty else { return (0, []) }
+        do {
+            let decoded = try KafkaConsumerProtocol.decodeAssignment(response.assignment).assignment
+            return (0, decoded.assignedPartitions.flatMap { topic in topic.partitions.map { KafkaTopicPartition(topic.topic, $0) } })
+        } catch {
+            throw KafkaError(error, "decode assignment")
+        }
+    }
+
+    // MARK: manual assignment
+
+    /// Reads these partitions without a group (positions from `seek`, or the reset policy).
+    public func assign(_ assigned: [KafkaTopicPartition]) throws(KafkaError) {
+        guard configuration.groupId == nil else {
+            throw KafkaError(.invalidArgument, "a group consumer gets its partitions from the group")
+        }
+        partitions = [:]
+        for partition in assigned { partitions[partition] = PartitionState() }
+        buffered = []
+    }
+
+    /// The partitions this consumer reads now.
+    public var assignment: [KafkaTopicPartition] { partitions.keys.sorted() }
+
+    /// Whether the group has given this consumer its partitions (always true without a group).
+    public var isStable: Bool { machine?.isStable ?? true }
+
+    /// The next offset `poll` hands out for a partition, if known.
+    public func position(_ partition: KafkaTopicPartition) -> Int64? { partitions[partition]?.position }
+
+    /// Reads from `offset` next.
+    public func seek(_ partition: KafkaTopicPartition, to offset: Int64) throws(KafkaError) {
+        guard partitions[partition] != nil else { throw KafkaError(.invalidArgument, "\(partition) is not assigned") }
+        partitions[partition]!.position = offset
+        buffered.removeAll { $0.topicPartition == partition }
+    }
+
+    public func pause(_ paused: [KafkaTopicPartition]) {
+        for partition in paused where partitions[partition] != nil {
+            partitions[partition]!.paused = true
+        }
+        buffered.removeAll { paused.contains($0.topicPartition) }
+    }
+
+    public func resume(_ resumed: [KafkaTopicPartition]) {
+        for partition in resumed where partitions[partition] != nil { partitions[partition]!.paused = false }
+    }
+
+    // MARK: fetching
+
+    /// The next records (possibly none when `timeout` passes first). Starts the consumer on
+    /// first use and commits positions when auto-commit is due.
+    public func poll(timeout: Duration = .seconds(1)) async throws(KafkaError) -> [KafkaConsumerMessage] {
+        if closed { throw KafkaError(.closed, "the consumer is closed") }
+        if let groupError { throw groupError }
+        start()
+        if configuration.autoCommit && configuration.groupId != nil && Deadline.now() >= lastCommitAt + configuration.autoCommitInterval {
+            try? await commitPositions(of: Array(partitions.keys))
+        }
+        if !buffered.isEmpty {
+            let out = buffered
+            buffered = []
+            return out
+        }
+        let deadline = Deadline.after(timeout)
+        while !closed {
+            try await initializePositions()
+            let fetchable = partitions.filter { !$0.value.paused && $0.value.position != nil }
+            if fetchable.isEmpty {
+                if deadline.hasPassed { return [] }
+                do { try await EventLoop.shared.sleep(until: min(deadline, .after(.milliseconds(50)))) } catch {
+                    throw KafkaError.cancelled("poll")
+                }
+                continue
+            }
+            let messages = try await fetchOnce(fetchable.mapValues { $0.position! }, deadline: deadline)
+            if !messages.isEmpty || deadline.hasPassed { return messages }
+        }
+        return []
+    }
+
+    /// Committed offsets, or the reset policy, for partitions without a position.
+    private func initializePositions() async throws(KafkaError) {
+        let missing = partitions.filter { $0.value.position == nil }.map(\.key).sorted()
+        guard !missing.isEmpty else { return }
+        var found: [KafkaTopicPartition: Int64] = [:]
+        if configuration.groupId != nil {
+            found = (try? await fetchCommitted(missing)) ?? [:]
+        }
+        let needReset = missing.filter { (found[$0] ?? -1) < 0 }
+        if !needReset.isEmpty {
+            let reset = try await listOffsets(needReset, timestamp: configuration.autoOffsetReset.timestamp)
+            for (partition, offset) in reset { found[partition] = offset }
+        }
+        for (partition, offset) in found where offset >= 0 && partitions[partition] != nil && partitions[partition]!.position == nil {
+            partitions[partition]!.position = offset
+        }
+    }
+
+    /// ListOffsets for the earliest (-2) or latest (-1) offset of each partition.
+    public func listOffsets(_ wanted: [KafkaTopicPartition], timestamp: Int64) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        var byLeader: [Int32: [KafkaTopicPartition]] = [:]
+        for partition in wanted { byLeader[try await cluster.leader(for: partition), default: []].append(partition) }
+        var out: [KafkaTopicPartition: Int64] = [:]
+        for (leader, list) in byLeader {
+            var request = ListOffsetsRequest()
+            request.replicaId = -1
+            let byTopic = Dictionary(grouping: list, by: \.topic)
+            request.topics = byTopic.map { topic, entries in
+                ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: entries.map {
+                    ListOffsetsRequest.ListOffsetsPartition(partitionIndex: $0.partition, currentLeaderEpoch: -1, timestamp: timestamp)
+                })
+            }
+            let response = try await cluster.send(request, to: leader, purpose: .fetch)
+            for topic in response.topics {
+                for partition in topic.partitions {
+                    if let error = KafkaError.broker(partition.errorCode, "ListOffsets \(topic.name)-\(partition.partitionIndex)") {
+                        if error.isRetriable { await cluster.invalidate(topic: topic.name) }
+                        throw error
+                    }
+                    out[KafkaTopicPartition(topic.name, partition.partitionIndex)] = partition.offset
+                }
+            }
+        }
+        return out
+    }
+
+    /// One Fetch per leader, in parallel; records at or after each position, positions advanced.
+    private func fetchOnce(_ positions: [KafkaTopicPartition: Int64], deadline: Deadline) async throws(KafkaError) -> [KafkaConsumerMessage] {
+        var byLeader: [Int32: [KafkaTopicPartition: Int64]] = [:]
+        for (partition, offset) in positions {
+            guard let leader = try? await cluster.leader(for: partition) else { continue }
+            byLeader[leader, default: [:]][partition] = offset
+        }
+        let maxWait = min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1)))
+        let outcomes = await withTaskGroup(of: FetchOutcome.self) { group in
+            for (leader, wanted) in byLeader {
+                group.addTask { await self.fetch(from: leader, wanted, maxWait: maxWait) }
+            }
+            var all: [FetchOutcome] = []
+            for await outcome in group { all.append(outcome) }
+            return all
+        }
+        var messages: [KafkaConsumerMessage] = []
+        for outcome in outcomes {
+            if let error = outcome.error {
+                if !error.isRetriable { throw error }
+                for topic in Set(outcome.requested.keys.map(\.topic)) { await cluster.invalidate(topic: topic) }
+                continue
+            }
+            for (partition, result) in outcome.partitions {
+                // A rebalance or seek while the fetch was out makes its answer stale.
+                guard let state = partitions[partition], !state.paused, state.position == outcome.requested[partition] else { continue }
+                switch result {
+                case .records(let records, let next):
+                    messages += records
+                    partitions[partition]!.position = next
+                case .outOfRange:
+                    partitions[partition]!.position = nil
+                case .retriable:
+                    await cluster.invalidate(topic: partition.topic)
+                case .failed(let error):
+                    throw error
+                }
+            }
+        }
+        return messages
+    }
+
+    private enum PartitionFetch: Sendable {
+        case records([KafkaConsumerMessage], next: Int64)
+        case outOfRange
+        case retriable
+        case failed(KafkaError)
+    }
+
+    private struct FetchOutcome: Sendable {
+        var requested: [KafkaTopicPartition: Int64]
+        var partitions: [KafkaTopicPartition: PartitionFetch] = [:]
+        var error: KafkaError?
+    }
+
+    /// Sends one Fetch and decodes its record sets (off the actor).
+    private nonisolated func fetch(from leader: Int32, _ wanted: [KafkaTopicPartition: Int64], maxWait: Duration) async -> FetchOutcome {
+        var outcome = FetchOutcome(requested: wanted)
+        var request = FetchRequest()
+        request.replicaId = -1
+        request.maxWaitMs = Int32(maxWait.nanosecondsValue / 1_000_000)
+        request.minBytes = configuration.fetchMinBytes
+        request.maxBytes = configuration.fetchMaxBytes
+        request.isolationLevel = 0
+        request.sessionId = 0
+        request.sessionEpoch = -1
+        let byTopic = Dictionary(grouping: wanted.keys, by: \.topic)
+        request.topics = byTopic.keys.sorted().map { topic in
+            var entry = FetchRequest.FetchTopic()
+            entry.topic = topic
+            entry.partitions = byTopic[topic]!.sorted().map { partition in
+                var p = FetchRequest.FetchPartition()
+                p.partition = partition.partition
+                p.currentLeaderEpoch = -1
+                p.fetchOffset = wanted[partition]!
+                p.logStartOffset = -1
+                p.partitionMaxBytes = configuration.partitionMaxBytes
+                return p
+            }
+            return entry
+        }
+        let response: FetchResponse
+        do {
+            let connection = try await cluster.connection(to: leader, purpose: .fetch)
+            response = try await connection.send(request, timeout: maxWait + cluster.options.requestTimeout)
+        } catch {
+            outcome.error = error
+            return outcome
+        }
+        if let error = KafkaError.broker(response.errorCode, "Fetch from broker \(leader)") {
+            outcome.error = error
+            return outcome
+        }
+        for topic in response.responses {
+            for data in topic.partitions {
+                let partition = KafkaTopicPartition(topic.topic, data.partitionIndex)
+                guard let from = wanted[partition] else { continue }
+                if data.errorCode != 0 {
+                    let error = KafkaError.broker(data.errorCode, "Fetch \(partition)")!
+                    if error.brokerError == .offsetOutOfRange {
+                        outcome.partitions[partition] = .outOfRange
+                    } else if error.isRetriable {
+                        outcome.partitions[partition] = .retriable
+                    } else {
+                        outcome.partitions[partition] = .failed(error)
+                    }
+                    continue
+                }
+                do {
+                    let set = try KafkaRecordSet.decode(data.records ?? [], limits: configuration.recordLimits)
+                    var next = from
+                    var messages: [KafkaConsumerMessage] = []
+                    for entry in set.entries {
+                        switch entry {
+                        case .batch(let batch):
+                            if !batch.isControl {
+                                for record in batch.records {
+                                    let offset = batch.baseOffset + Int64(record.offsetDelta)
+                                    guard offset >= from else { continue }
+                                    let timestamp = batch.timestampType == .logAppendTime ? batch.maxTimestamp
+                                        : batch.baseTimestamp + record.timestampDelta
+                                    messages.append(KafkaConsumerMessage(topic: topic.topic, partition: data.partitionIndex,
+                                                                         offset: offset, timestamp: timestamp, key: record.key,
+                                                                         value: record.value, headers: record.headers))
+                                }
+                            }
+                            // The whole batch is behind us, even records compaction removed.
+                            next = max(next, batch.lastOffset + 1)
+                        case .legacy(let message):
+                            guard message.offset >= from else { continue }
+                            messages.append(KafkaConsumerMessage(topic: topic.topic, partition: data.partitionIndex,
+                                                                 offset: message.offset, timestamp: message.timestamp,
+                                                                 key: message.key, value: message.value, headers: []))
+                            next = max(next, message.offset + 1)
+                        }
+                    }
+                    outcome.partitions[partition] = .records(messages, next: next)
+                } catch {
+                    outcome.partitions[partition] = .failed(KafkaError(error, "records of \(partition)"))
+                }
+            }
+        }
+        return outcome
+    }
+
+    /// Records as an asynchronous sequence; it ends when the consumer is closed.
+    public nonisolated var messages: KafkaConsumerMessages { KafkaConsumerMessages(consumer: self) }
+
+    // MARK: offsets
+
+    /// Commits the current positions of all assigned partitions (what `poll` has handed out).
+    public func commit() async throws(KafkaError) {
+        try await commitPositions(of: Array(partitions.keys))
+    }
+
+    /// Commits explicit offsets (the next offset to read, per partition).
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
+        try await sendCommit(offsets)
+    }
+
+    private func commitPositions(of list: [KafkaTopicPartition]) async throws(KafkaError) {
+        var offsets: [KafkaTopicPartition: Int64] = [:]
+        for partition in list {
+            if let position = partitions[partition]?.position, committedPositions[partition] != position {
+                offsets[partition] = position
+            }
+        }
+        lastCommitAt = .now()
+        guard !offsets.isEmpty else { return }
+        try await sendCommit(offsets)
+    }
+
+    private func sendCommit(_ offsets: [KafkaTopicPartition: Int64]) async throws(KafkaError) {
+        guard let groupId = configuration.groupId else {
+            throw KafkaError(.invalidArgument, "a consumer without a group cannot commit")
+        }
+        let coordinator: Int32
+        if let known = self.coordinator { coordinator = known } else {
+            coordinator = try await KafkaGroupCoordinatorLookup.find(groupId, in: cluster)
+            self.coordinator = coordinator
+        }
+        var request = OffsetCommitRequest()
+        request.groupId = groupId
+        request.generationIdOrMemberEpoch = machine?.generation ?? -1
+        request.memberId = machine?.memberId ?? ""
+        request.retentionTimeMs = -1
+        let byTopic = Dictionary(grouping: offsets.keys, by: \.topic)
+        request.topics = byTopic.keys.sorted().map { topic in
+            OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: byTopic[topic]!.sorted().map {
+                var p = OffsetCommitRequest.OffsetCommitRequestPartition()
+                p.partitionIndex = $0.partition
+                p.committedOffset = offsets[$0]!
+                p.committedLeaderEpoch = -1
+                p.commitTimestamp = -1
+                return p
+            })
+        }
+        let response = try await cluster.send(request, to: coordinator, purpose: .group)
+        for topic in response.topics {
+            for partition in topic.partitions {
+                if let error = KafkaError.broker(partition.errorCode, "commit \(topic.name)-\(partition.partitionIndex)") {
+                    throw error
+                }
+                let key = KafkaTopicPartition(topic.name, partition.partitionIndex)
+                committedPositions[key] = offsets[key]
+            }
+        }
+    }
+
+    /// The group's committed offsets (-1 where none).
+    public func fetchCommitted(_ list: [KafkaTopicPartition]) async throws(KafkaError) -> [KafkaTopicPartition: Int64] {
+        guard let groupId = configuration.groupId else {
+            throw KafkaError(.invalidArgument, "a consumer without a group has no committed offsets")
+        }
+        let coordinator = try await KafkaGroupCoordinatorLookup.find(groupId, in: cluster)
+        var request = OffsetFetchRequest()
+        request.groupId = groupId
+        let byTopic = Dictionary(grouping: list, by: \.topic)
+        request.topics = byTopic.keys.sorted().map {
+            OffsetFetchRequest.OffsetFetchRequestTopic(name: $0, partitionIndexes: byTopic[$0]!.map(\.partition).sorted())
+        }
+        let response = try await cluster.send(request, to: coordinator, purpose: .group)
+        if let error = KafkaError.broker(response.errorCode, "OffsetFetch for \(groupId)") { throw error }
+        var out: [KafkaTopicPartition: Int64] = [:]
+        for topic in response.topics {
+            for partition in topic.partitions {
+                if let error = KafkaError.broker(partition.errorCode, "OffsetFetch \(topic.name)-\(partition.partitionIndex)") {
+                    throw error
+                }
+                out[KafkaTopicPartition(topic.name, partition.partitionIndex)] = partition.committedOffset
+            }
+        }
+        return out
+    }
+
+    // MARK: closing
+
+    /// Commits (with auto-commit), leaves the group and closes the connections it made.
+    public func close() async {
+        guard !closed else { return }
+        if var current = machine {
+            let actions = current.leave(now: Self.nowMs())
+            machine = current
+            for action in actions { _ = await perform(action) }
+        }
+        closed = true
+        groupTask?.cancel()
+        await groupTask?.value
+        partitions = [:]
+        buffered = []
+        if ownsCluster { await cluster.close() }
+    }
+
+    /// Stops without committing or leaving, as a crashed process would (tests of failover).
+    public func abandon() async {
+        closed = true
+        groupTask?.cancel()
+        await groupTask?.value
+        if ownsCluster { await cluster.close() }
+    }
+
+    var isClosed: Bool { closed }
+}
+
+/// The records of a consumer, poll after poll.
+public struct KafkaConsumerMessages: AsyncSequence, Sendable {
+    public typealias Element = KafkaConsumerMessage
+    let consumer: KafkaConsumer
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let consumer: KafkaConsumer
+        var pending: [KafkaConsumerMessage] = []
+        var index = 0
+
+        public mutating func next() async throws -> KafkaConsumerMessage? {
+            while index >= pending.count {
+                if await consumer.isClosed { return nil }
+                do {
+                    pending = try await consumer.poll(timeout: .seconds(1))
+                } catch {
+                    if error.code == .closed { return nil }
+                    throw error
+                }
+                index = 0
+            }
+            defer { index += 1 }
+            return pending[index]
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
+}

@@ -1,0 +1,286 @@
+import KafkaProtocol
+
+/// The consumer-group membership protocol (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+/// LeaveGroup; eager rebalancing) as a plain value: each input (a response, the time passing)
+/// returns the actions to take, and the time is always a parameter. It does no I/O, so it is
+/// tested without sockets or sleeps; `KafkaConsumer` performs its actions.
+public struct KafkaGroupStateMachine: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var groupId: String
+        public var topics: [String]
+        public var assignor: KafkaPartitionAssignor
+        public var sessionTimeoutMs: Int64
+        public var heartbeatIntervalMs: Int64
+        public var retryBackoffMs: Int64
+
+        public init(groupId: String, topics: [String], assignor: KafkaPartitionAssignor = .range,
+                    sessionTimeoutMs: Int64 = 10_000, heartbeatIntervalMs: Int64 = 1_000, retryBackoffMs: Int64 = 200) {
+            self.groupId = groupId
+            self.topics = topics
+            self.assignor = assignor
+            self.sessionTimeoutMs = sessionTimeoutMs
+            self.heartbeatIntervalMs = heartbeatIntervalMs
+            self.retryBackoffMs = retryBackoffMs
+        }
+    }
+
+    public enum State: Sendable, Equatable {
+        case idle
+        case findingCoordinator
+        case joining
+        case syncing
+        case stable
+        case left
+        case failed(KafkaError)
+    }
+
+    public enum Action: Sendable, Equatable {
+        case findCoordinator
+        case join(memberId: String)
+        /// The leader's `assignments` are per member; followers send none.
+        case sync(generation: Int32, memberId: String, assignments: [String: [KafkaTopicPartition]])
+        case heartbeat(generation: Int32, memberId: String)
+        /// Stop reading these partitions and commit what was read (before rejoining or leaving).
+        case revoke([KafkaTopicPartition])
+        /// Start reading these partitions.
+        case assign([KafkaTopicPartition])
+        case leave(memberId: String)
+        /// A non-retriable group error; the consumer stops.
+        case fail(KafkaError)
+    }
+
+    /// What a JoinGroup response says, with the partition counts of the members' topics
+    /// (which the leader needs to assign; the caller looks them up).
+    public struct JoinResult: Sendable, Equatable {
+        public var errorCode: Int16
+        public var generation: Int32
+        public var memberId: String
+        public var leaderId: String
+        /// Member id -> subscribed topics; only the leader gets these.
+        public var members: [String: [String]]
+        public var partitionCounts: [String: Int]
+
+        public init(errorCode: Int16, generation: Int32 = -1, memberId: String = "", leaderId: String = "",
+                    members: [String: [String]] = [:], partitionCounts: [String: Int] = [:]) {
+            self.errorCode = errorCode
+            self.generation = generation
+            self.memberId = memberId
+            self.leaderId = leaderId
+            self.members = members
+            self.partitionCounts = partitionCounts
+        }
+    }
+
+    public let configuration: Configuration
+    public private(set) var state: State = .idle
+    public private(set) var memberId = ""
+    public private(set) var generation: Int32 = -1
+    public private(set) var assignment: [KafkaTopicPartition] = []
+    /// When to retry after a failure (ms), or to send the next heartbeat.
+    public private(set) var nextAttemptAt: Int64?
+    private var heartbeatInFlight = false
+    private var lastHeartbeatAck: Int64 = 0
+    /// Whether the coordinator must be looked up again before the next heartbeat (stable state).
+    private var coordinatorLost = false
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    public var isStable: Bool { state == .stable }
+    public var isLeaving: Bool { state == .left }
+
+    /// The time (ms) `tick` next has something to do, or nil while waiting on a response.
+    public var nextWakeup: Int64? { nextAttemptAt }
+
+    // MARK: inputs
+
+    public mutating func start(now: Int64) -> [Action] {
+        guard state == .idle else { return [] }
+        return lookUpCoordinator()
+    }
+
+    public mutating func coordinatorFound(now: Int64) -> [Action] {
+        if state == .stable && coordinatorLost {
+            coordinatorLost = false
+            nextAttemptAt = now
+            return tick(now: now)
+        }
+        guard state == .findingCoordinator else { return [] }
+        return joinGroup()
+    }
+
+    /// FindCoordinator failed (any error): try again after the backoff.
+    public mutating func coordinatorLookupFailed(now: Int64) -> [Action] {
+        guard state == .findingCoordinator || (state == .stable && coordinatorLost) else { return [] }
+        nextAttemptAt = now + configuration.retryBackoffMs
+        return []
+    }
+
+    public mutating func joinCompleted(_ result: JoinResult, now: Int64) -> [Action] {
+        guard state == .joining else { return [] }
+        switch KafkaErrorCode(code: result.errorCode) {
+        case .noError?:
+            memberId = result.memberId
+            generation = result.generation
+            state = .syncing
+            var assignments: [String: [KafkaTopicPartition]] = [:]
+            if result.leaderId == result.memberId {
+                assignments = configuration.assignor.assign(subscriptions: result.members, partitionCounts: result.partitionCounts)
+            }
+            return [.sync(generation: generation, memberId: memberId, assignments: assignments)]
+        case .memberIdRequired?:
+            // KIP-394: the broker hands out the id on the first join; join again with it.
+            memberId = result.memberId
+            return joinGroup()
+        case .unknownMemberId?:
+            memberId = ""
+            return joinGroup()
+        case .rebalanceInProgress?, .coordinatorLoadInProgress?, .illegalGeneration?:
+            return retryLater(now: now, then: .joining)
+        case .notCoordinator?, .coordinatorNotAvailable?:
+            return lookUpCoordinator()
+        default:
+            return fail(result.errorCode, "JoinGroup")
+        }
+    }
+
+    public mutating func syncCompleted(errorCode: Int16, assignment: [KafkaTopicPartition], now: Int64) -> [Action] {
+        guard state == .syncing else { return [] }
+        switch KafkaErrorCode(code: errorCode) {
+        case .noError?:
+            state = .stable
+            self.assignment = assignment.sorted()
+            lastHeartbeatAck = now
+            nextAttemptAt = now + configuration.heartbeatIntervalMs
+            return [.assign(self.assignment)]
+        case .rebalanceInProgress?, .illegalGeneration?:
+            return joinGroup()
+        case .unknownMemberId?:
+            memberId = ""
+            return joinGroup()
+        case .notCoordinator?, .coordinatorNotAvailable?:
+            return lookUpCoordinator()
+        default:
+            return fail(errorCode, "SyncGroup")
+        }
+    }
+
+    /// A JoinGroup or SyncGroup request that got no answer (connection lost, timeout).
+    public mutating func requestFailed(now: Int64) -> [Action] {
+        guard state == .joining || state == .syncing else { return [] }
+        state = .findingCoordinator
+        nextAttemptAt = now + configuration.retryBackoffMs
+        return []
+    }
+
+    /// A heartbeat's error code, or nil when the request itself failed.
+    public mutating func heartbeatCompleted(errorCode: Int16?, now: Int64) -> [Action] {
+        heartbeatInFlight = false
+        guard state == .stable else { return [] }
+        guard let errorCode else {
+            if now - lastHeartbeatAck >= configuration.sessionTimeoutMs {
+                // The coordinator has surely dropped us: give up the partitions and join anew.
+                return revokeAndRejoin(resetMember: true)
+            }
+            coordinatorLost = true
+            nextAttemptAt = now + configuration.retryBackoffMs
+            return []
+        }
+        switch KafkaErrorCode(code: errorCode) {
+        case .noError?:
+            lastHeartbeatAck = now
+            nextAttemptAt = now + configuration.heartbeatIntervalMs
+            return []
+        case .rebalanceInProgress?:
+            return revokeAndRejoin(resetMember: false)
+        case .illegalGeneration?, .fencedInstanceId?:
+            return revokeAndRejoin(resetMember: false)
+        case .unknownMemberId?:
+            return revokeAndRejoin(resetMember: true)
+        case .notCoordinator?, .coordinatorNotAvailable?:
+            coordinatorLost = true
+            nextAttemptAt = now + configuration.retryBackoffMs
+            return []
+        default:
+            return fail(errorCode, "Heartbeat")
+        }
+    }
+
+    /// The time passed: a heartbeat or a retry may be due.
+    public mutating func tick(now: Int64) -> [Action] {
+        guard let due = nextAttemptAt, due <= now else { return [] }
+        switch state {
+        case .findingCoordinator:
+            nextAttemptAt = nil
+            return [.findCoordinator]
+        case .joining:
+            nextAttemptAt = nil
+            return [.join(memberId: memberId)]
+        case .stable:
+            if coordinatorLost {
+                nextAttemptAt = nil
+                return [.findCoordinator]
+            }
+            guard !heartbeatInFlight else { return [] }
+            heartbeatInFlight = true
+            nextAttemptAt = nil
+            return [.heartbeat(generation: generation, memberId: memberId)]
+        default:
+            return []
+        }
+    }
+
+    /// Leave the group: give up the partitions, then tell the coordinator.
+    public mutating func leave(now: Int64) -> [Action] {
+        let wasMember = !memberId.isEmpty && (state == .stable || state == .syncing || state == .joining)
+        var actions: [Action] = []
+        if !assignment.isEmpty { actions.append(.revoke(assignment)) }
+        if wasMember { actions.append(.leave(memberId: memberId)) }
+        assignment = []
+        state = .left
+        nextAttemptAt = nil
+        return actions
+    }
+
+    // MARK: transitions
+
+    private mutating func lookUpCoordinator() -> [Action] {
+        state = .findingCoordinator
+        nextAttemptAt = nil
+        return [.findCoordinator]
+    }
+
+    private mutating func joinGroup() -> [Action] {
+        state = .joining
+        nextAttemptAt = nil
+        return [.join(memberId: memberId)]
+    }
+
+    private mutating func retryLater(now: Int64, then next: State) -> [Action] {
+        state = next
+        nextAttemptAt = now + configuration.retryBackoffMs
+        return []
+    }
+
+    private mutating func revokeAndRejoin(resetMember: Bool) -> [Action] {
+        var actions: [Action] = []
+        if !assignment.isEmpty { actions.append(.revoke(assignment)) }
+        assignment = []
+        if resetMember { memberId = "" }
+        actions += joinGroup()
+        return actions
+    }
+
+    private mutating func fail(_ code: Int16, _ context: String) -> [Action] {
+        let error = KafkaError.broker(code, "\(context) for group \(configuration.groupId)")
+            ?? KafkaError(.protocolViolation, "\(context) failed without an error code")
+        state = .failed(error)
+        nextAttemptAt = nil
+        var actions: [Action] = []
+        if !assignment.isEmpty { actions.append(.revoke(assignment)) }
+        assignment = []
+        actions.append(.fail(error))
+        return actions
+    }
+}
