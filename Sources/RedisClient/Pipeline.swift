@@ -13,7 +13,7 @@ import Transport
 /// Error replies stay per command: `replies[handle]` throws the one for that command only.
 public struct RedisPipeline: Sendable {
     var encoded: [UInt8] = []
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     public init() {}
 
@@ -44,7 +44,7 @@ public struct PipelineReplies: Sendable {
             guard handle.index < values.count else { throw RedisError(.invalidArgument, "handle from another pipeline") }
             let reply = values[handle.index]
             if let error = reply.serverError { throw error }
-            return try handle.command.decode(reply.withoutAttributes)
+            return try handle.command.decode(handle.command.prepared(reply))
         }
     }
 }
@@ -82,7 +82,7 @@ extension RedisConnection {
             defer { index += 1 }
             let reply = replies.values[index]
             if let error = reply.serverError { return .failure(error) }
-            return Result { () throws(RedisError) -> C.Response in try command.decode(reply.withoutAttributes) }
+            return Result { () throws(RedisError) -> C.Response in try command.decode(command.prepared(reply)) }
         }
         return (repeat take(each commands))
     }

@@ -8,6 +8,17 @@ public protocol RedisCommand: Sendable {
     associatedtype Response: Sendable
     func encode(into encoder: inout RedisCommandEncoder)
     func decode(_ reply: RESPValue) throws(RedisError) -> Response
+    /// Whether `decode` sees RESP3 attributes (`|...`) around the reply; typed commands get the bare reply.
+    static var keepsAttributes: Bool { get }
+}
+
+extension RedisCommand {
+    public static var keepsAttributes: Bool { false }
+
+    /// The reply as `decode` should see it.
+    func prepared(_ reply: RESPValue) -> RESPValue {
+        Self.keepsAttributes ? reply : reply.withoutAttributes
+    }
 }
 
 /// Any command given as its words, answered with the raw reply: for what has no typed command here.
@@ -18,6 +29,7 @@ public struct RawCommand: RedisCommand {
     public init(_ words: String...) { self.init(words) }
     public func encode(into encoder: inout RedisCommandEncoder) { encoder.write(arguments) }
     public func decode(_ reply: RESPValue) throws(RedisError) -> RESPValue { reply }
+    public static var keepsAttributes: Bool { true }
 }
 
 extension RESPValue {

@@ -126,7 +126,7 @@ public final class RedisConnection: Sendable {
             command.encode(into: &encoder)
         }
         if let error = reply.serverError { throw error }
-        return try command.decode(reply.withoutAttributes)
+        return try command.decode(command.prepared(reply))
     }
 
     /// Sends any command given as its words; an error reply is thrown as `RedisError` (code `.server`).
