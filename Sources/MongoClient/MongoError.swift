@@ -57,6 +57,8 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
     public var writeErrors: [WriteError]
     /// The server's whole reply, when there was one.
     public var reply: BSONDocument?
+    /// For a failed bulk write: what the writes that did succeed did.
+    public var partialResult: BulkWriteResult?
 
     public init(_ code: Code, _ message: String, serverCode: Int? = nil, codeName: String? = nil,
                 errorLabels: [String] = [], writeErrors: [WriteError] = [], reply: BSONDocument? = nil) {

@@ -177,6 +177,28 @@ public actor MongoConnection {
         }
     }
 
+    /// Whether the connection still looks usable, without sending anything: a read that must not
+    /// wait. End of stream (the server restarted or dropped us) or an error closes it. The pool
+    /// asks this of connections that sat idle, so a restart costs no failed request.
+    public func isAlive() async -> Bool {
+        guard !isClosed, !busy else { return !isClosed }
+        var chunk: [UInt8] = []
+        do {
+            let n = try await stream.read(into: &chunk, maxBytes: 64 * 1024, deadline: Deadline(nanoseconds: 0))
+            if n == 0 {
+                close()
+                return false
+            }
+            // Bytes nobody waits for: a late reply to an abandoned request. Keep them for the decoder.
+            decoder.append(chunk)
+            return true
+        } catch {
+            if error.code == .timedOut { return true }
+            if error.code != .cancelled { close() }
+            return !isClosed
+        }
+    }
+
     // MARK: handshake
 
     private func handshake(deadline: Deadline) async throws(MongoError) {
