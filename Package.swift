@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "Transport"],
                     swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport"], swiftSettings: strict),
-        .testTarget(name: "WireTraceTests", dependencies: ["WireTrace", "WireCore", "KafkaProtocol", "BSON"],
+        .testTarget(name: "WireTraceTests", dependencies: ["WireTrace", "WireCore", "KafkaProtocol", "BSON", "Transport"],
                     swiftSettings: strict),
         .testTarget(name: "WireCommandTests", dependencies: ["switchyard", "PeerTestSupport"], swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",

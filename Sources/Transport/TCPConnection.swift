@@ -8,11 +8,15 @@ public final class TCPConnection: ByteStream {
     let registration: SocketRegistration
     public let remoteAddress: SocketAddress?
     private let onClose: (@Sendable () -> Void)?
+    /// Sees this connection's bytes when a tool installed a `ConnectionObservation.factory`.
+    public let observer: (any ConnectionObserver)?
 
-    init(registration: SocketRegistration, remoteAddress: SocketAddress?, onClose: (@Sendable () -> Void)? = nil) {
+    init(registration: SocketRegistration, remoteAddress: SocketAddress?, onClose: (@Sendable () -> Void)? = nil,
+         observer: (any ConnectionObserver)? = nil) {
         self.registration = registration
         self.remoteAddress = remoteAddress
         self.onClose = onClose
+        self.observer = observer
     }
 
     deinit { close() }
@@ -55,7 +59,8 @@ public final class TCPConnection: ByteStream {
             Glibc.close(fd)
             throw error
         }
-        let connection = TCPConnection(registration: registration, remoteAddress: address)
+        let observer = ConnectionObservation.factory?.connectionOpened(local: SocketAddress.local(of: fd), remote: address)
+        let connection = TCPConnection(registration: registration, remoteAddress: address, observer: observer)
         while rc != 0 {
             do {
                 try await registration.wait(.write, deadline: deadline)
@@ -94,7 +99,10 @@ public final class TCPConnection: ByteStream {
                 return n
             }
             registration.endOperation()
-            if n >= 0 { return n }
+            if n >= 0 {
+                if n > 0, let observer { observer.observe(.received, layer: .transport, bytes: buffer[(buffer.count - n)...]) }
+                return n
+            }
             if err == EINTR { continue }
             guard err == EAGAIN || err == EWOULDBLOCK else {
                 if registration.isClosed { throw TransportError(.closed, "socket closed during read") }
@@ -125,6 +133,7 @@ public final class TCPConnection: ByteStream {
             }
             try await registration.wait(.write, deadline: deadline)
         }
+        if let observer, !bytes.isEmpty { observer.observe(.sent, layer: .transport, bytes: bytes[...]) }
     }
 
     public func shutdownOutput() async {
@@ -137,6 +146,7 @@ public final class TCPConnection: ByteStream {
         guard !registration.isClosed else { return }
         registration.close()
         onClose?()
+        observer?.closed()
     }
 
     public var isClosed: Bool { registration.isClosed }

@@ -22,52 +22,83 @@ public struct PcapRecorder: Sendable {
     public static let linkTypeRaw: UInt32 = 101
     static let maximumSegmentPayload = 65_535 - 20 - 20
 
+    /// The 24-byte global header that starts every pcap file.
+    public static var fileHeader: [UInt8] {
+        var header: [UInt8] = []
+        appendLE32(0xA1B2_C3D4, to: &header)  // magic: microsecond timestamps
+        header += [2, 0, 4, 0]  // version 2.4
+        appendLE32(0, to: &header)  // thiszone
+        appendLE32(0, to: &header)  // sigfigs
+        appendLE32(262_144, to: &header)  // snaplen
+        appendLE32(linkTypeRaw, to: &header)
+        return header
+    }
+
     public let client: Endpoint
     public let server: Endpoint
-    /// The file so far: the global header, then one record per packet.
+    /// One conversation alone: the global header, then one record per packet. Conversations that
+    /// share a file (`PcapCapture`) write their packets into the file's bytes instead.
     public private(set) var bytes: [UInt8] = []
     private var clientSequence: UInt32 = 0x1000_0000
     private var serverSequence: UInt32 = 0x5000_0000
     private var ipIdentification: UInt16 = 1
 
-    /// Starts the file and records the handshake at `microseconds` since the epoch.
+    /// Starts a file of its own and records the handshake at `microseconds` since the epoch.
     public init(client: Endpoint, server: Endpoint, microseconds: UInt64) {
+        self.init(client: client, server: server)
+        var output = Self.fileHeader
+        handshake(at: microseconds, into: &output)
+        bytes = output
+    }
+
+    /// A conversation whose packets go into a shared file through the `into:` methods.
+    public init(client: Endpoint, server: Endpoint) {
         self.client = client
         self.server = server
-        bytes.reserveCapacity(4096)
-        appendLE32(0xA1B2_C3D4)  // magic: microsecond timestamps
-        appendLE16(2)
-        appendLE16(4)
-        appendLE32(0)  // thiszone
-        appendLE32(0)  // sigfigs
-        appendLE32(262_144)  // snaplen
-        appendLE32(Self.linkTypeRaw)
-        packet(fromClient: true, flags: TCPFlags.syn, payload: [], at: microseconds)
-        clientSequence &+= 1
-        packet(fromClient: false, flags: TCPFlags.syn | TCPFlags.ack, payload: [], at: microseconds)
-        serverSequence &+= 1
-        packet(fromClient: true, flags: TCPFlags.ack, payload: [], at: microseconds)
     }
 
     /// Records `payload` sent by the client (or by the server) as data segments.
     public mutating func record(fromClient: Bool, _ payload: [UInt8], at microseconds: UInt64) {
-        var start = 0
-        while start < payload.count {
-            let end = min(start + Self.maximumSegmentPayload, payload.count)
+        var output = bytes
+        bytes = []
+        record(fromClient: fromClient, payload[...], at: microseconds, into: &output)
+        bytes = output
+    }
+
+    /// Records an orderly close started by the client.
+    public mutating func close(at microseconds: UInt64) {
+        var output = bytes
+        bytes = []
+        close(at: microseconds, into: &output)
+        bytes = output
+    }
+
+    public mutating func handshake(at microseconds: UInt64, into output: inout [UInt8]) {
+        packet(fromClient: true, flags: TCPFlags.syn, payload: [], at: microseconds, into: &output)
+        clientSequence &+= 1
+        packet(fromClient: false, flags: TCPFlags.syn | TCPFlags.ack, payload: [], at: microseconds, into: &output)
+        serverSequence &+= 1
+        packet(fromClient: true, flags: TCPFlags.ack, payload: [], at: microseconds, into: &output)
+    }
+
+    public mutating func record(fromClient: Bool, _ payload: ArraySlice<UInt8>, at microseconds: UInt64,
+                                into output: inout [UInt8]) {
+        var start = payload.startIndex
+        while start < payload.endIndex {
+            let end = min(start + Self.maximumSegmentPayload, payload.endIndex)
             packet(fromClient: fromClient, flags: TCPFlags.psh | TCPFlags.ack, payload: payload[start..<end],
-                   at: microseconds)
+                   at: microseconds, into: &output)
             if fromClient { clientSequence &+= UInt32(end - start) } else { serverSequence &+= UInt32(end - start) }
             start = end
         }
     }
 
-    /// Records an orderly close started by the client.
-    public mutating func close(at microseconds: UInt64) {
-        packet(fromClient: true, flags: TCPFlags.fin | TCPFlags.ack, payload: [], at: microseconds)
+    public mutating func close(at microseconds: UInt64, into output: inout [UInt8]) {
+        packet(fromClient: true, flags: TCPFlags.fin | TCPFlags.ack, payload: [], at: microseconds, into: &output)
         clientSequence &+= 1
-        packet(fromClient: false, flags: TCPFlags.fin | TCPFlags.ack, payload: [], at: microseconds)
+        packet(fromClient: false, flags: TCPFlags.fin | TCPFlags.ack, payload: [], at: microseconds, into: &output)
         serverSequence &+= 1
-        packet(fromClient: true, flags: TCPFlags.ack, payload: [], at: microseconds)
+        packet(fromClient: true, flags: TCPFlags.ack, payload: [], at: microseconds, into: &output)
     }
 
     enum TCPFlags {
@@ -77,7 +108,8 @@ public struct PcapRecorder: Sendable {
         static let ack: UInt8 = 0x10
     }
 
-    private mutating func packet(fromClient: Bool, flags: UInt8, payload: ArraySlice<UInt8>, at microseconds: UInt64) {
+    private mutating func packet(fromClient: Bool, flags: UInt8, payload: ArraySlice<UInt8>, at microseconds: UInt64,
+                                 into output: inout [UInt8]) {
         let source = fromClient ? client : server
         let destination = fromClient ? server : client
         let sequence = fromClient ? clientSequence : serverSequence
@@ -86,10 +118,10 @@ public struct PcapRecorder: Sendable {
         let totalLength = 20 + tcpLength
 
         // Record header: seconds, microseconds, captured length, original length.
-        appendLE32(UInt32(truncatingIfNeeded: microseconds / 1_000_000))
-        appendLE32(UInt32(truncatingIfNeeded: microseconds % 1_000_000))
-        appendLE32(UInt32(totalLength))
-        appendLE32(UInt32(totalLength))
+        Self.appendLE32(UInt32(truncatingIfNeeded: microseconds / 1_000_000), to: &output)
+        Self.appendLE32(UInt32(truncatingIfNeeded: microseconds % 1_000_000), to: &output)
+        Self.appendLE32(UInt32(totalLength), to: &output)
+        Self.appendLE32(UInt32(totalLength), to: &output)
 
         var ip = [UInt8](repeating: 0, count: 20)
         ip[0] = 0x45  // version 4, header 5 words
@@ -120,9 +152,9 @@ public struct PcapRecorder: Sendable {
         let tcpChecksum = pseudo.finish()
         tcp[16] = UInt8(tcpChecksum >> 8); tcp[17] = UInt8(tcpChecksum & 0xFF)
 
-        bytes.append(contentsOf: ip)
-        bytes.append(contentsOf: tcp)
-        bytes.append(contentsOf: payload)
+        output.append(contentsOf: ip)
+        output.append(contentsOf: tcp)
+        output.append(contentsOf: payload)
     }
 
     private func writeAddress(_ a: (UInt8, UInt8, UInt8, UInt8), into buffer: inout [UInt8], at offset: Int) {
@@ -134,11 +166,7 @@ public struct PcapRecorder: Sendable {
         buffer[offset + 2] = UInt8((value >> 8) & 0xFF); buffer[offset + 3] = UInt8(value & 0xFF)
     }
 
-    private mutating func appendLE16(_ value: UInt16) {
-        bytes.append(UInt8(value & 0xFF)); bytes.append(UInt8(value >> 8))
-    }
-
-    private mutating func appendLE32(_ value: UInt32) {
+    static func appendLE32(_ value: UInt32, to bytes: inout [UInt8]) {
         for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8((value >> UInt32(shift)) & 0xFF)) }
     }
 }

@@ -1,90 +1,140 @@
 import Synchronization
 import Transport
 
-/// Watches one connection: every chunk read or written goes to the pcap recorder as it is, and
+/// Watches one connection: every chunk read or written goes to the pcap capture as it is, and
 /// into a framer per direction whose whole frames are annotated and handed to `output`.
-public final class WireTap: Sendable {
+///
+/// It is the `ConnectionObserver` that `WireTracer` installs on each connection a client opens.
+/// Under TLS it keeps the plaintext (`.tls` layer) and drops the ciphertext.
+public final class WireTap: ConnectionObserver {
     private struct State {
         var outgoing: StreamFramer
         var incoming: StreamFramer
         var kafka = KafkaAnnotator()
-        var pcap: PcapRecorder?
+        var conversation: PcapRecorder?
+        var overTLS = false
+        var closed = false
     }
 
     public let protocolKind: TraceProtocol
+    public let connectionNumber: Int
     private let state: Mutex<State>
-    private let output: @Sendable (AnnotatedFrame) -> Void
+    private let capture: PcapCapture?
+    private let output: @Sendable (Int, AnnotatedFrame) -> Void
 
     /// - Parameters:
-    ///   - recordPcap: keep a pcap of the conversation (read it with `pcapBytes()`).
-    ///   - output: called with each annotated frame, in the order frames complete.
-    public init(protocol protocolKind: TraceProtocol, recordPcap: Bool, clientPort: UInt16 = 50_000,
-                output: @escaping @Sendable (AnnotatedFrame) -> Void) {
+    ///   - capture: the pcap file this conversation is written into, if any.
+    ///   - output: called with the connection number and each annotated frame, as frames complete.
+    public init(protocol protocolKind: TraceProtocol, connectionNumber: Int = 1, capture: PcapCapture?,
+                output: @escaping @Sendable (Int, AnnotatedFrame) -> Void) {
         self.protocolKind = protocolKind
+        self.connectionNumber = connectionNumber
         self.output = output
-        let pcap = recordPcap
-            ? PcapRecorder(client: .init(port: clientPort), server: .init(port: protocolKind.wellKnownPort),
-                           microseconds: WallClock.microseconds())
-            : nil
-        state = Mutex(State(outgoing: StreamFramer(protocolKind), incoming: StreamFramer(protocolKind), pcap: pcap))
+        self.capture = capture
+        let conversation = capture.map { $0.openConversation(serverPort: protocolKind.wellKnownPort) }
+        state = Mutex(State(outgoing: StreamFramer(protocolKind), incoming: StreamFramer(protocolKind),
+                            conversation: conversation))
     }
 
-    public func sent(_ bytes: [UInt8]) { observe(bytes, direction: .sent) }
-    public func received(_ bytes: [UInt8]) { observe(bytes, direction: .received) }
+    public func sent(_ bytes: [UInt8]) { observe(.sent, layer: .transport, bytes: bytes[...]) }
+    public func received(_ bytes: [UInt8]) { observe(.received, layer: .transport, bytes: bytes[...]) }
 
-    /// The capture so far, closed with a FIN exchange (a new call returns a fresh copy).
-    public func pcapBytes() -> [UInt8]? {
+    public func tlsStarted() { state.withLock { $0.overTLS = true } }
+
+    public func closed() {
         state.withLock { state in
-            guard var copy = state.pcap else { return nil }
-            copy.close(at: WallClock.microseconds())
-            return copy.bytes
+            guard !state.closed else { return }
+            state.closed = true
+            if var conversation = state.conversation {
+                capture?.append { conversation.close(at: WallClock.microseconds(), into: &$0) }
+                state.conversation = conversation
+            }
         }
     }
 
-    private func observe(_ bytes: [UInt8], direction: AnnotatedFrame.Direction) {
+    public func observe(_ direction: ObservedDirection, layer: ObservedLayer, bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
         let frames: [AnnotatedFrame] = state.withLock { state in
-            state.pcap?.record(fromClient: direction == .sent, bytes, at: WallClock.microseconds())
-            let whole = direction == .sent ? state.outgoing.append(bytes) : state.incoming.append(bytes)
+            // Under TLS, the socket carries ciphertext: trace what the protocol said instead.
+            guard layer == (state.overTLS ? .tls : .transport) else { return [] }
+            let fromClient = direction == .sent
+            if var conversation = state.conversation {
+                capture?.append { conversation.record(fromClient: fromClient, bytes, at: WallClock.microseconds(), into: &$0) }
+                state.conversation = conversation
+            }
+            let chunk = Array(bytes)
+            let whole = fromClient ? state.outgoing.append(chunk) : state.incoming.append(chunk)
+            let annotatedDirection: AnnotatedFrame.Direction = fromClient ? .sent : .received
             return whole.map { frame in
                 switch protocolKind {
-                case .kafka: state.kafka.annotate(frame, direction: direction)
-                case .mongo: OPMSGAnnotator.annotate(frame, direction: direction)
-                case .redis: RESPAnnotator.annotate(frame, direction: direction)
-                case .http: HTTPAnnotator.annotate(frame, direction: direction)
+                case .kafka: state.kafka.annotate(frame, direction: annotatedDirection)
+                case .mongo: OPMSGAnnotator.annotate(frame, direction: annotatedDirection)
+                case .redis: RESPAnnotator.annotate(frame, direction: annotatedDirection)
+                case .http: HTTPAnnotator.annotate(frame, direction: annotatedDirection)
                 }
             }
         }
-        for frame in frames { output(frame) }
+        for frame in frames { output(connectionNumber, frame) }
     }
 }
 
-/// A `ByteStream` that passes everything through to another and shows it to a `WireTap`. Clients
-/// take a stream factory, so `--trace` and `--pcap` wrap their sockets without the clients knowing.
-public final class TracingStream: ByteStream {
-    public let inner: any ByteStream
-    public let tap: WireTap
-
-    public init(_ inner: any ByteStream, tap: WireTap) {
-        self.inner = inner
-        self.tap = tap
+/// One pcap file shared by every connection of a traced command: each connection is its own TCP
+/// conversation (its own client port), packets in the order they happened.
+public final class PcapCapture: Sendable {
+    private struct State {
+        var bytes = PcapRecorder.fileHeader
+        var nextClientPort: UInt16 = 50_000
     }
 
-    public func read(into buffer: inout [UInt8], maxBytes: Int, deadline: Deadline?) async throws(TransportError) -> Int {
-        let before = buffer.count
-        let count = try await inner.read(into: &buffer, maxBytes: maxBytes, deadline: deadline)
-        if count > 0 { tap.received(Array(buffer[before..<(before + count)])) }
-        return count
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Starts a conversation (writes its handshake) and returns it for the caller to keep.
+    func openConversation(serverPort: UInt16) -> PcapRecorder {
+        state.withLock { state in
+            var conversation = PcapRecorder(client: .init(port: state.nextClientPort), server: .init(port: serverPort))
+            state.nextClientPort &+= 1
+            conversation.handshake(at: WallClock.microseconds(), into: &state.bytes)
+            return conversation
+        }
     }
 
-    public func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError) {
-        try await inner.write(bytes, deadline: deadline)
-        tap.sent(bytes)
+    func append(_ write: (inout [UInt8]) -> Void) {
+        state.withLock { write(&$0.bytes) }
     }
 
-    public func shutdownOutput() async { await inner.shutdownOutput() }
-    public func close() { inner.close() }
-    public var remoteAddress: SocketAddress? { inner.remoteAddress }
+    /// The file as it stands.
+    public var bytes: [UInt8] { state.withLock { $0.bytes } }
+}
+
+/// Installs a `WireTap` on every connection opened inside `run`: the `--trace` and `--pcap` of
+/// `switchyard wire`.
+public final class WireTracer: ConnectionObserverFactory {
+    public let protocolKind: TraceProtocol
+    public let capture: PcapCapture?
+    private let output: @Sendable (Int, AnnotatedFrame) -> Void
+    private let connections = Mutex(0)
+
+    public init(protocol protocolKind: TraceProtocol, recordPcap: Bool,
+                output: @escaping @Sendable (Int, AnnotatedFrame) -> Void) {
+        self.protocolKind = protocolKind
+        self.capture = recordPcap ? PcapCapture() : nil
+        self.output = output
+    }
+
+    public func connectionOpened(local: SocketAddress?, remote: SocketAddress?) -> (any ConnectionObserver)? {
+        let number = connections.withLock { count in
+            count += 1
+            return count
+        }
+        return WireTap(protocol: protocolKind, connectionNumber: number, capture: capture, output: output)
+    }
+
+    /// Runs `body` with every connection it opens traced.
+    public func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await ConnectionObservation.$factory.withValue(self) { try await body() }
+    }
 }
 
 enum WallClock {

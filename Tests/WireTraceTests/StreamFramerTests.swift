@@ -39,22 +39,36 @@ final class StreamFramerTests: XCTestCase {
 
     func testTapAnnotatesFramesInTheOrderTheyCompleteAndKeepsAPcap() {
         let collected = Collected()
-        let tap = WireTap(protocol: .redis, recordPcap: true) { collected.add($0) }
+        let capture = PcapCapture()
+        let tap = WireTap(protocol: .redis, capture: capture) { collected.add($1) }
         tap.sent(Array("*1\r\n$4\r\nPI".utf8))
         XCTAssertEqual(collected.frames.count, 0)
         tap.sent(Array("NG\r\n".utf8))
         tap.received(Array("+PONG\r\n".utf8))
+        tap.closed()
         XCTAssertEqual(collected.frames.map(\.summary), ["array (1): \"PING\"", "simple string \"PONG\""])
         XCTAssertEqual(collected.frames.map(\.direction), [.sent, .received])
-        let pcap = tap.pcapBytes() ?? []
         // Header, 3 handshake packets, 2 data segments for the sent chunks, 1 reply, 3 close packets.
+        XCTAssertEqual(Self.packetCount(capture.bytes), 9)
+    }
+
+    func testUnderTLSThePlaintextIsKeptAndTheCiphertextDropped() {
+        let collected = Collected()
+        let tap = WireTap(protocol: .redis, capture: nil) { collected.add($1) }
+        tap.tlsStarted()
+        tap.observe(.sent, layer: .transport, bytes: [0x16, 0x03, 0x01, 0x00, 0x05][...])
+        tap.observe(.sent, layer: .tls, bytes: Array("+OK\r\n".utf8)[...])
+        XCTAssertEqual(collected.frames.map(\.summary), ["simple string \"OK\""])
+    }
+
+    static func packetCount(_ pcap: [UInt8]) -> Int {
         var packets = 0
         var offset = 24
         while offset + 16 <= pcap.count {
             packets += 1
             offset += 16 + (Int(pcap[offset + 8]) | Int(pcap[offset + 9]) << 8)
         }
-        XCTAssertEqual(packets, 9)
+        return packets
     }
 }
 

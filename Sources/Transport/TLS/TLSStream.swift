@@ -53,6 +53,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
     public static func connect(over tcp: TCPConnection, context: TLSContext, serverName: String?,
                                deadline: Deadline? = nil) async throws(TransportError) -> TLSStream {
         let stream = try TLSStream(tcp: tcp, context: context)
+        tcp.observer?.tlsStarted()
         stream.locked {
             SSL_set_connect_state(stream.ssl)
             if let serverName, SocketAddress(numericHost: serverName, port: 0) == nil {
@@ -208,6 +209,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
                 }
             }
             if n > 0 {
+                tcp.observer?.observe(.received, layer: .tls, bytes: buffer[(buffer.count - n)...])
                 try await flushIfIdle(deadline: deadline)
                 return n
             }
@@ -242,6 +244,7 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
             offset += Int(n)
             try await flush(deadline: deadline)
         }
+        if let observer = tcp.observer, !bytes.isEmpty { observer.observe(.sent, layer: .tls, bytes: bytes[...]) }
     }
 
     public func shutdownOutput() async {
