@@ -65,9 +65,12 @@ struct PendingReplies {
         set { entries[Int(id - baseID)] = newValue }
     }
 
-    /// The oldest entry (the next reply is for it).
-    var first: PendingReply? {
-        get { head < entries.count ? entries[head] : nil }
+    /// Ordinary replies the oldest entry expects: 0 for (un)subscribe confirmations, nil if none is pending.
+    /// (Reading one field, not copying the entry, keeps its `collected` array uniquely referenced.)
+    var firstReplyCount: Int? {
+        guard head < entries.count else { return nil }
+        if case .replies(let count) = entries[head].shape { return count }
+        return 0
     }
 
     mutating func withFirst<R>(_ body: (inout PendingReply) -> R) -> R? {

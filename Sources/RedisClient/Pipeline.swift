@@ -12,26 +12,36 @@ import Transport
 /// ```
 /// Error replies stay per command: `replies[handle]` throws the one for that command only.
 public struct RedisPipeline: Sendable {
-    var encoded: [UInt8] = []
-    public internal(set) var count = 0
+    @usableFromInline var encoded: [UInt8] = []
+    @usableFromInline var storedCount = 0
 
     public init() {}
 
+    /// How many commands were appended.
+    public var count: Int { storedCount }
+
     /// Adds a command; the handle reads its typed response from the replies.
+    @inlinable
     @discardableResult
     public mutating func append<Command: RedisCommand>(_ command: Command) -> PipelineHandle<Command> {
         var encoder = RedisCommandEncoder(appendingTo: encoded)
         encoded = []
-        command.encode(into: &encoder)
-        encoded = encoder.finish()
-        count += 1
-        return PipelineHandle(index: count - 1, command: command)
+        encoder.append(command)
+        encoded = encoder.buffer
+        storedCount += 1
+        return PipelineHandle(index: storedCount - 1, command: command)
     }
 }
 
 public struct PipelineHandle<Command: RedisCommand>: Sendable {
     public let index: Int
-    let command: Command
+    @usableFromInline let command: Command
+
+    @usableFromInline
+    init(index: Int, command: Command) {
+        self.index = index
+        self.command = command
+    }
 }
 
 /// The replies of a pipeline, in the order the commands were appended.
@@ -85,13 +95,5 @@ extension RedisConnection {
             return Result { () throws(RedisError) -> C.Response in try command.decode(command.prepared(reply)) }
         }
         return (repeat take(each commands))
-    }
-}
-
-extension RedisCommandEncoder {
-    /// Whole commands already encoded (a pipeline's); they carry their own `*<n>` headers.
-    mutating func appendRaw(_ bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        rawOnly = true
     }
 }

@@ -98,7 +98,7 @@ extension RedisConnection {
             let sent = s.enqueue(shape: .confirmations(kind: kind, count: fresh.count),
                                  deadline: configuration.commandTimeout.map { Deadline.after($0) },
                                  holdsSlot: false, effects: &effects) {
-                $0.write(command); $0.write(fresh)
+                $0.append(RawCommand([command] + fresh))
             }
             return (id, sent)
         }
@@ -126,7 +126,7 @@ extension RedisConnection {
             guard !gone.isEmpty, case .connected = s.phase else { return }
             s.enqueueUnawaited(shape: .confirmations(kind: pattern ? "punsubscribe" : "unsubscribe", count: gone.count),
                                effects: &effects) {
-                $0.write(pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE"); $0.write(gone)
+                $0.append(RawCommand([pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE"] + gone))
             }
         }
         perform(effects)

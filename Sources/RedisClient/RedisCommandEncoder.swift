@@ -1,30 +1,34 @@
-/// Appends one command (a RESP array of bulk strings) to an output buffer, in place.
+/// Appends commands (RESP arrays of bulk strings) to an output buffer, in place.
 ///
-/// The argument count is only known once every argument is written (options are optional), so the
-/// arguments go first and the `*<count>` header is inserted before them at the end: a memmove of this
-/// command's own bytes, cheaper than building each command in an array of its own and copying it.
+/// A command's argument count is only known once its optional parts are decided, and the `*<count>`
+/// header comes first on the wire, so `encode(into:)` runs twice: a counting pass that only counts
+/// `write` calls, then the pass that writes. Counting costs a few increments; the alternatives (a
+/// buffer per command, or inserting the header afterwards) cost an allocation or a memmove.
 public struct RedisCommandEncoder {
     @usableFromInline var buffer: [UInt8]
     @usableFromInline var count = 0
-    @usableFromInline let start: Int
-    /// Set when whole pre-encoded commands were appended: no header of our own then.
-    var rawOnly = false
+    @usableFromInline var counting = false
 
-    /// Starts a command at the end of `buffer` (moved in: pass a buffer nobody else references).
+    /// Appends to `buffer` (moved in: pass a buffer nobody else references, so appends do not copy it).
     @usableFromInline
     init(appendingTo buffer: [UInt8]) {
         self.buffer = buffer
-        self.start = buffer.count
     }
 
     /// One argument: any text, bytes or number.
     @inlinable
     public mutating func write(_ argument: some RedisArgument) {
-        argument.writeArgument(into: &self)
         count += 1
+        if counting { return }
+        argument.writeArgument(into: &self)
     }
 
+    @inlinable
     public mutating func write(_ arguments: [some RedisArgument]) {
+        if counting {
+            count += arguments.count
+            return
+        }
         for argument in arguments { write(argument) }
     }
 
@@ -51,39 +55,51 @@ public struct RedisCommandEncoder {
             buffer.append(UInt8(ascii: "0") &+ UInt8(value))
             return
         }
+        Self.withDecimalDigits(value) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal text of `value`, formatted on the stack.
+    @inlinable
+    static func withDecimalDigits<R>(_ value: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for Int.min
-        let length = withUnsafeMutableBytes(of: &digits) { raw -> Int in
+        return withUnsafeMutableBytes(of: &digits) { raw -> R in
             var magnitude = value.magnitude
             var index = raw.count
             repeat {
                 index -= 1
-                raw[index] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                raw[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            if value < 0 { index -= 1; raw[index] = UInt8(ascii: "-") }
-            return raw.count - index
+            if value < 0 {
+                index -= 1
+                raw[index] = UInt8(ascii: "-")
+            }
+            return body(UnsafeRawBufferPointer(rebasing: raw[index...]))
         }
-        withUnsafeBytes(of: &digits) { raw in buffer.append(contentsOf: raw[(raw.count - length)...]) }
     }
 
-    /// The buffer with the `*<count>` header in front of this command's arguments.
-    mutating func finish() -> [UInt8] {
-        if rawOnly {
-            defer { buffer = [] }
-            return buffer
-        }
-        var header = RedisCommandEncoder(appendingTo: [])
-        header.appendHeader(UInt8(ascii: "*"), count)
-        buffer.insert(contentsOf: header.buffer, at: start)
-        defer { buffer = [] }
-        return buffer
+    /// Appends one whole command: `*<count>\r\n` then its arguments.
+    @inlinable
+    mutating func append<Command: RedisCommand>(_ command: Command) {
+        counting = true
+        count = 0
+        command.encode(into: &self)
+        counting = false
+        appendHeader(UInt8(ascii: "*"), count)
+        command.encode(into: &self)
+    }
+
+    /// Whole commands already encoded (a pipeline's); they carry their own headers.
+    @usableFromInline
+    mutating func appendRaw(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
     }
 
     /// One command's bytes on their own (for handshakes and tests).
     static func encode(_ command: some RedisCommand) -> [UInt8] {
         var encoder = RedisCommandEncoder(appendingTo: [])
-        command.encode(into: &encoder)
-        return encoder.finish()
+        encoder.append(command)
+        return encoder.buffer
     }
 }
 
@@ -120,10 +136,7 @@ extension ArraySlice: RedisArgument where Element == UInt8 {
 extension Int: RedisArgument {
     @inlinable
     public func writeArgument(into encoder: inout RedisCommandEncoder) {
-        var digits = RedisCommandEncoder(appendingTo: [])
-        digits.appendDecimal(self)
-        let text = digits.buffer
-        text.withUnsafeBytes { encoder.appendBulk($0) }
+        RedisCommandEncoder.withDecimalDigits(self) { encoder.appendBulk($0) }
     }
 }
 

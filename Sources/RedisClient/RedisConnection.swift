@@ -123,7 +123,7 @@ public final class RedisConnection: Sendable {
     /// (`.distantFuture` waits for ever).
     public func send<Command: RedisCommand>(_ command: Command, deadline: Deadline? = nil) async throws(RedisError) -> Command.Response {
         let reply = try await roundTrip(shape: .replies(1), deadline: deadline) { encoder in
-            command.encode(into: &encoder)
+            encoder.append(command)
         }
         if let error = reply.serverError { throw error }
         return try command.decode(command.prepared(reply))

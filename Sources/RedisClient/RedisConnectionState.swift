@@ -51,7 +51,7 @@ extension RedisConnection {
             var encoder = RedisCommandEncoder(appendingTo: outgoing)
             outgoing = []
             encode(&encoder)
-            outgoing = encoder.finish()
+            outgoing = encoder.buffer
             let id = pending.append(PendingReply(waiter: .notYetSuspended, shape: shape, deadline: deadline, holdsSlot: holdsSlot))
             unsentCount += 1
             if let writer = writerParked {
@@ -134,17 +134,22 @@ extension RedisConnection {
                     handlePush(items, effects: &effects)
                     continue
                 }
-                guard let first = pending.first else {
+                guard let expected = pending.firstReplyCount else {
                     return RedisError(.protocolViolation, "reply \(RESPValue.summary(value)) with no command awaiting it")
                 }
-                switch first.shape {
-                case .replies(let count) where count > 1:
+                switch expected {
+                case let count where count > 1:
+                    // Collected in place: holding a copy of the entry would make every append copy the array.
                     let done = pending.withFirst { entry -> Bool in
+                        if entry.collected.isEmpty { entry.collected.reserveCapacity(count) }
                         entry.collected.append(value)
                         return entry.collected.count == count
                     } ?? false
                     if done {
-                        let collected = pending.first?.collected ?? []
+                        let collected = pending.withFirst { entry -> [RESPValue] in
+                            defer { entry.collected = [] }
+                            return entry.collected
+                        } ?? []
                         completeFirst(.success(.array(collected)), effects: &effects)
                     }
                 default:
@@ -155,10 +160,7 @@ extension RedisConnection {
             return nil
         }
 
-        private var isAwaitingConfirmations: Bool {
-            if case .confirmations = pending.first?.shape { return true }
-            return false
-        }
+        private var isAwaitingConfirmations: Bool { pending.firstReplyCount == 0 }
 
         static func pubSubKind(_ value: RESPValue) -> String? {
             let kind: String
@@ -193,7 +195,8 @@ extension RedisConnection {
                 }
             default:
                 // A confirmation: counts down the (un)subscribe command at the head of the queue.
-                guard case .confirmations(let expected, let count)? = pending.first?.shape, expected == kind else { return }
+                guard pending.firstReplyCount == 0,
+                      case .confirmations(let expected, let count)? = pending.withFirst({ $0.shape }), expected == kind else { return }
                 if count > 1 {
                     _ = pending.withFirst { $0.shape = .confirmations(kind: expected, count: count - 1) }
                 } else {
@@ -247,13 +250,13 @@ extension RedisConnection {
             let channels = subscriptions.channels.keys.sorted()
             if !channels.isEmpty {
                 enqueueUnawaited(shape: .confirmations(kind: "subscribe", count: channels.count), effects: &effects) {
-                    $0.write("SUBSCRIBE"); $0.write(channels)
+                    $0.append(RawCommand(["SUBSCRIBE"] + channels))
                 }
             }
             let patterns = subscriptions.patterns.keys.sorted()
             if !patterns.isEmpty {
                 enqueueUnawaited(shape: .confirmations(kind: "psubscribe", count: patterns.count), effects: &effects) {
-                    $0.write("PSUBSCRIBE"); $0.write(patterns)
+                    $0.append(RawCommand(["PSUBSCRIBE"] + patterns))
                 }
             }
             // `enqueue` may have asked for a reconnect (it saw .dormant before we got here): we are connected.

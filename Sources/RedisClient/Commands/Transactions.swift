@@ -50,6 +50,6 @@ extension RedisPipeline {
     /// Appends the commands of another pipeline (their handles keep their indices relative to it).
     mutating func appendEncoded(_ other: RedisPipeline) {
         encoded.append(contentsOf: other.encoded)
-        count += other.count
+        storedCount += other.count
     }
 }
