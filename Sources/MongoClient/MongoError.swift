@@ -31,6 +31,8 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
         case invalidArgument
         /// No suitable server (no primary) before serverSelectionTimeoutMS.
         case serverSelectionFailed
+        /// No pooled connection came free within waitQueueTimeoutMS (maxPoolSize are all in use).
+        case waitQueueTimeout
         /// The pool or the client was closed.
         case closed
         /// A reply whose shape we did not expect (a missing field), or BSON we could not read or write.

@@ -1,4 +1,6 @@
 import BSON
+import Foundation
+import Transport
 import XCTest
 @testable import MongoClient
 
@@ -119,5 +121,50 @@ final class AuthIntegrationTests: XCTestCase {
             XCTAssertEqual(error.codeName, "Unauthorized")
         }
         await conn.close()
+    }
+}
+
+/// The same through `MongoClient` and a URL: credentials percent-encoded, authSource, typed errors.
+final class ClientAuthIntegrationTests: XCTestCase {
+    func testClientLogsInWithAUserMadeInTheTestAndRefusesAWrongPassword() async throws {
+        let env = try PeerEnvironment.load()
+        let adminClient = try MongoClient(try env.require("SWITCHYARD_MONGO_AUTH_URL"))
+        let port = try env.require("SWITCHYARD_MONGO_AUTH_PORT")
+        let name = "sy client@\(UInt32.random(in: 0...UInt32.max))"
+        let password = "p@ss:w/rd%\u{00E9}"
+        var create = BSONDocumentBuilder()
+        create.append("createUser", .string(name))
+        create.append("pwd", .string(password))
+        create.appendArray("roles") { $0.appendDocument { $0.append("role", "readWrite"); $0.append("db", "switchyard_auth") } }
+        create.appendArray("mechanisms") { $0.append("SCRAM-SHA-256") }
+        _ = try await adminClient.database("admin").runCommand(try create.build())
+
+        func encode(_ s: String) -> String {
+            s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+        }
+        let userURL = "mongodb://\(encode(name)):\(encode(password))@127.0.0.1:\(port)/switchyard_auth?authSource=admin&retryWrites=false"
+        let client = try MongoClient(userURL)
+        let c = client.database("switchyard_auth").collection("client_auth")
+        try await c.insertOne(doc(#"{"who": "user"}"#))
+        let n = try await c.countDocuments()
+        XCTAssertGreaterThanOrEqual(n, 1)
+        await client.close()
+
+        let wrong = try MongoClient("mongodb://\(encode(name)):wrong@127.0.0.1:\(port)/?authSource=admin&retryWrites=false&serverSelectionTimeoutMS=5000")
+        let started = Deadline.now()
+        let error = await expectMongoError { _ = try await wrong.database("switchyard_auth").collection("client_auth").countDocuments() }
+        XCTAssertEqual(error?.code, .authenticationFailed)
+        XCTAssertEqual(error?.serverCode, 18)
+        XCTAssertLessThan(Double(Deadline.now().nanoseconds - started.nanoseconds) / 1e9, 3,
+                          "an authentication failure is not retried until serverSelectionTimeoutMS")
+        await wrong.close()
+
+        let anonymous = try MongoClient("mongodb://127.0.0.1:\(port)/?retryWrites=false")
+        let refused = await expectMongoError { _ = try await anonymous.database("switchyard_auth").collection("client_auth").findOne() }
+        XCTAssertEqual(refused?.serverCode, 13)
+        await anonymous.close()
+
+        _ = try await adminClient.database("admin").runCommand(try BSONDocument(["dropUser": .string(name)]))
+        await adminClient.close()
     }
 }

@@ -48,7 +48,7 @@ public actor ConnectionPool {
             try await permits.acquire(deadline: waitUntil)
         } catch {
             if error.code == .timedOut {
-                throw MongoError(.timedOut, "no connection to \(address) free within the wait-queue timeout (maxPoolSize \(options.maxPoolSize))")
+                throw MongoError(.waitQueueTimeout, "no connection to \(address) free within the wait-queue timeout (maxPoolSize \(options.maxPoolSize))")
             }
             throw MongoError(error, "waiting for a connection to \(address)")
         }

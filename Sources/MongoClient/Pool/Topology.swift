@@ -53,7 +53,8 @@ actor Topology {
                 lastError = MongoError(.serverSelectionFailed, "no member of \(known) is a writable primary")
             } catch {
                 if error.code == .cancelled || error.code == .closed || error.code == .authenticationFailed
-                    || error.code == .invalidArgument || error.code == .protocolViolation { throw error }
+                    || error.code == .invalidArgument || error.code == .protocolViolation
+                    || error.code == .waitQueueTimeout { throw error }
                 if error.code == .timedOut && until.hasPassed { lastError = error; break }
                 lastError = error
                 if let primary { await primaryFailed(primary) }
