@@ -15,6 +15,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let router: CompiledRouter
     private let registry = ConnectionRegistry()
+    /// Connections being served (not those being refused), for the connection limit.
+    private let served = Atomic<Int>(0)
 
     private enum Phase: Sendable { case created, running, stopping, stopped }
     private struct State: Sendable {
@@ -131,7 +133,7 @@ public final class HTTPServer: Sendable {
                 tcp.close()
                 continue
             }
-            if registry.count > configuration.maxConnections {
+            if served.load(ordering: .relaxed) >= configuration.maxConnections {
                 let task = Task {
                     await Self.refuseOverCapacity(tcp)
                     self.registry.remove(connection)
@@ -139,7 +141,11 @@ public final class HTTPServer: Sendable {
                 connection.setTask(task)
                 continue
             }
-            let task = Task { await self.serve(tcp, connection) }
+            served.add(1, ordering: .relaxed)
+            let task = Task {
+                await self.serve(tcp, connection)
+                self.served.subtract(1, ordering: .relaxed)
+            }
             connection.setTask(task)
         }
     }

@@ -94,7 +94,6 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
             bodyState = .pending(expectContinue: head.expectsContinue)
             body = RequestBody(source: self, generation: bodyGeneration, expectedLength: nil)
         }
-        let keepAlive = head.keepAlive && !registry.shuttingDown.load(ordering: .relaxed)
         let rawPath = head.rawPath
         let match = router.match(method: head.method, rawPath: rawPath)
         let context = RequestContext(parameters: match.parameters, route: match.pattern, remoteAddress: stream.remoteAddress,
@@ -123,7 +122,8 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
         case .failed:
             closeAfterResponse = true
         }
-        let keep = keepAlive && !closeAfterResponse
+        // Read after the handler, so a request in flight when shutdown begins gets `Connection: close`.
+        let keep = head.keepAlive && !closeAfterResponse && !registry.shuttingDown.load(ordering: .relaxed)
         guard await write(&response, for: head, keepAlive: keep) else {
             stream.close()
             return false

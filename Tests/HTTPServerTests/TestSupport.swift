@@ -118,8 +118,13 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: [UInt8]? = n
     let input = Pipe()
     process.standardInput = input
     try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin)) }
-    try input.fileHandleForWriting.close()
+    // Feed stdin from its own thread: a process that answers while it reads would otherwise
+    // block on a full stdout pipe while we block on its full stdin pipe.
+    let writer = input.fileHandleForWriting
+    DispatchQueue.global().async {
+        if let stdin { writer.write(Data(stdin)) }
+        try? writer.close()
+    }
     // Drain both pipes while waiting so a chatty process never blocks on a full pipe.
     let outData = LockedData(), errData = LockedData()
     let group = DispatchGroup()
