@@ -3,6 +3,9 @@
 //   POST /echo   -> 200 application/json, the request body echoed back
 // Usage: HummingbirdBench PORT   (listens on 127.0.0.1)
 import Hummingbird
+#if canImport(Glibc)
+import Glibc
+#endif
 
 guard CommandLine.arguments.count == 2, let port = Int(CommandLine.arguments[1]) else {
     print("usage: HummingbirdBench PORT")
