@@ -432,6 +432,13 @@ public actor KafkaConsumer {
                     }
                     continue
                 }
+                if (data.records ?? []).isEmpty && data.highWatermark >= 0 && from > data.highWatermark {
+                    // Kafka answers OFFSET_OUT_OF_RANGE here; a broker that lost its log (Tansu
+                    // after a restart: storage in memory) answers with nothing and a high
+                    // watermark behind our position. Either way the position is gone.
+                    outcome.partitions[partition] = .outOfRange
+                    continue
+                }
                 do {
                     let set = try KafkaRecordSet.decode(data.records ?? [], limits: configuration.recordLimits)
                     var next = from

@@ -26,6 +26,7 @@ public actor KafkaProducer {
         var createdAt: Deadline
         var baseSequence: Int32?
         var producerEpoch: Int16 = -1
+        var producerId: Int64 = -1
         var notBefore: Deadline?
         var attempts = 0
     }
@@ -236,9 +237,10 @@ public actor KafkaProducer {
             }
             if configuration.idempotent {
                 guard producerId >= 0, !epochBumpInProgress else { continue }
-                if batch.baseSequence == nil || batch.producerEpoch != producerEpoch {
+                if batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId {
                     batch.baseSequence = queue.nextSequence
                     batch.producerEpoch = producerEpoch
+                    batch.producerId = producerId
                     queue.nextSequence = queue.nextSequence &+ Int32(batch.records.count)
                 }
             }
@@ -258,7 +260,7 @@ public actor KafkaProducer {
         for (broker, batches) in perBroker {
             let work = batches.map {
                 OutgoingBatch(id: $0.id, partition: $0.partition, records: $0.records,
-                              producerId: configuration.idempotent ? producerId : -1,
+                              producerId: configuration.idempotent ? $0.producerId : -1,
                               producerEpoch: configuration.idempotent ? $0.producerEpoch : -1,
                               baseSequence: configuration.idempotent ? ($0.baseSequence ?? -1) : -1)
             }
@@ -351,6 +353,7 @@ public actor KafkaProducer {
     private func complete(_ results: [Int: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>]) {
         let now = Deadline.now()
         var bumpEpoch = false
+        var freshId = false
         for (id, result) in results {
             guard var batch = inFlight.removeValue(forKey: id) else { continue }
             queues[batch.partition]?.inFlight = false
@@ -375,14 +378,17 @@ public actor KafkaProducer {
             case .failure(let error):
                 failure = error
             }
-            let fencing = configuration.idempotent && [.outOfOrderSequenceNumber, .unknownProducerId, .invalidProducerEpoch]
+            let fencing = configuration.idempotent && [.outOfOrderSequenceNumber, .unknownProducerId, .invalidProducerEpoch, .producerFenced]
                 .contains(failure.brokerError)
             let expired = now >= batch.createdAt + configuration.deliveryTimeout
             guard (failure.isRetriable || fencing) && !expired && !closedHard else {
                 finish(batch, .failure(failure))
                 continue
             }
-            if fencing { bumpEpoch = true }
+            if fencing {
+                bumpEpoch = true
+                if failure.brokerError != .outOfOrderSequenceNumber { freshId = true }
+            }
             if [.notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch]
                 .contains(failure.brokerError) || failure.code == .connectionLost || failure.code == .connectionFailed {
                 leaders[batch.partition] = nil
@@ -392,7 +398,7 @@ public actor KafkaProducer {
         }
         if bumpEpoch && !epochBumpInProgress {
             epochBumpInProgress = true
-            Task { await self.bumpEpoch() }
+            Task { await self.bumpEpoch(freshId: freshId) }
         }
         finishFlushIfIdle()
         drain()
@@ -439,22 +445,28 @@ public actor KafkaProducer {
             var request = InitProducerIdRequest()
             request.transactionalId = nil
             request.transactionTimeoutMs = 60_000
-            // KIP-360: naming the current id and epoch asks for the epoch to be bumped.
-            request.producerId = producerId
-            request.producerEpoch = producerEpoch
+            request.producerId = -1
+            request.producerEpoch = -1
             let answer = try await connection.send(request)
             if let error = KafkaError.broker(answer.errorCode, "InitProducerId") { throw error }
             return answer
         }
     }
 
-    /// After a fencing error (OUT_OF_ORDER_SEQUENCE_NUMBER, UNKNOWN_PRODUCER_ID,
-    /// INVALID_PRODUCER_EPOCH): a new epoch, and sequences restart at 0 in every partition.
-    private func bumpEpoch() async {
-        do {
-            try await initProducerId()
-        } catch {
-            unreportedError = unreportedError ?? error
+    /// After a fencing error, sequences restart at 0 in every partition under a new epoch
+    /// (KIP-360, as the Java client does for a producer without transactions): after
+    /// OUT_OF_ORDER_SEQUENCE_NUMBER the producer bumps its epoch itself; when the broker has
+    /// lost or fenced the producer id (UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH, say after a
+    /// broker restart) it asks for a fresh id.
+    private func bumpEpoch(freshId: Bool) async {
+        if freshId || producerEpoch == Int16.max {
+            do {
+                try await initProducerId()
+            } catch {
+                unreportedError = unreportedError ?? error
+            }
+        } else {
+            producerEpoch += 1
         }
         for target in queues.keys { queues[target]?.nextSequence = 0 }
         epochBumpInProgress = false
