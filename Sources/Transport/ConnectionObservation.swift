@@ -11,6 +11,9 @@ public protocol ConnectionObserverFactory: Sendable {
 }
 
 public protocol ConnectionObserver: AnyObject, Sendable {
+    /// Runs a socket call and the `observe` of its bytes as one step, so that a reply read on
+    /// one thread is never reported before the request written on another.
+    func ordered<T>(_ body: () -> T) -> T
     func observe(_ direction: ObservedDirection, layer: ObservedLayer, bytes: ArraySlice<UInt8>)
     func tlsStarted()
     func closed()

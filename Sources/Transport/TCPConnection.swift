@@ -93,16 +93,26 @@ public final class TCPConnection: ByteStream {
             guard registration.beginOperation() else { throw TransportError(.closed, "read on closed socket") }
             let fd = registration.fd
             var err: Int32 = 0
-            let n = buffer.appendReceived(maxBytes: maxBytes) { pointer in
-                let n = recv(fd, pointer, maxBytes, 0)
-                if n < 0 { err = errno }
-                return n
+            let n: Int
+            if let observer {
+                n = observer.ordered {
+                    let n = buffer.appendReceived(maxBytes: maxBytes) { pointer in
+                        let n = recv(fd, pointer, maxBytes, 0)
+                        if n < 0 { err = errno }
+                        return n
+                    }
+                    if n > 0 { observer.observe(.received, layer: .transport, bytes: buffer[(buffer.count - n)...]) }
+                    return n
+                }
+            } else {
+                n = buffer.appendReceived(maxBytes: maxBytes) { pointer in
+                    let n = recv(fd, pointer, maxBytes, 0)
+                    if n < 0 { err = errno }
+                    return n
+                }
             }
             registration.endOperation()
-            if n >= 0 {
-                if n > 0, let observer { observer.observe(.received, layer: .transport, bytes: buffer[(buffer.count - n)...]) }
-                return n
-            }
+            if n >= 0 { return n }
             if err == EINTR { continue }
             guard err == EAGAIN || err == EWOULDBLOCK else {
                 if registration.isClosed { throw TransportError(.closed, "socket closed during read") }
@@ -117,10 +127,23 @@ public final class TCPConnection: ByteStream {
         while offset < bytes.count {
             guard registration.beginOperation() else { throw TransportError(.closed, "write on closed socket") }
             // The array's storage is borrowed only for the duration of the send(2) call.
-            let n = bytes.withUnsafeBytes { raw in
-                send(registration.fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+            var err: Int32 = 0
+            let n: Int
+            if let observer {
+                n = observer.ordered {
+                    let n = bytes.withUnsafeBytes { raw in
+                        send(registration.fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                    }
+                    err = errno
+                    if n > 0 { observer.observe(.sent, layer: .transport, bytes: bytes[offset..<(offset + n)]) }
+                    return n
+                }
+            } else {
+                n = bytes.withUnsafeBytes { raw in
+                    send(registration.fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                }
+                err = errno
             }
-            let err = errno
             registration.endOperation()
             if n >= 0 {
                 offset += n
@@ -133,7 +156,6 @@ public final class TCPConnection: ByteStream {
             }
             try await registration.wait(.write, deadline: deadline)
         }
-        if let observer, !bytes.isEmpty { observer.observe(.sent, layer: .transport, bytes: bytes[...]) }
     }
 
     public func shutdownOutput() async {

@@ -19,6 +19,7 @@ public final class WireTap: ConnectionObserver {
     public let protocolKind: TraceProtocol
     public let connectionNumber: Int
     private let state: Mutex<State>
+    private let order = Mutex<Void>(())
     private let capture: PcapCapture?
     private let output: @Sendable (Int, AnnotatedFrame) -> Void
 
@@ -38,6 +39,10 @@ public final class WireTap: ConnectionObserver {
 
     public func sent(_ bytes: [UInt8]) { observe(.sent, layer: .transport, bytes: bytes[...]) }
     public func received(_ bytes: [UInt8]) { observe(.received, layer: .transport, bytes: bytes[...]) }
+
+    public func ordered<T>(_ body: () -> T) -> T {
+        order.withLock { _ in body() }
+    }
 
     public func tlsStarted() { state.withLock { $0.overTLS = true } }
 

@@ -238,13 +238,16 @@ public final class TLSStream: ByteStream, @unchecked Sendable {
                     return (n, n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n))
                 }
             }
+            // Reported once OpenSSL holds the plaintext: the reply cannot be read before this.
+            if n > 0, let observer = tcp.observer {
+                observer.observe(.sent, layer: .tls, bytes: bytes[offset..<(offset + Int(n))])
+            }
             guard n > 0 else {
                 throw TransportError(.tlsProtocolError, "TLS write failed (error \(error)): \(locked { OpenSSLErrors.drain() })")
             }
             offset += Int(n)
             try await flush(deadline: deadline)
         }
-        if let observer = tcp.observer, !bytes.isEmpty { observer.observe(.sent, layer: .tls, bytes: bytes[...]) }
     }
 
     public func shutdownOutput() async {
