@@ -69,10 +69,12 @@ public final class RedisConnection: Sendable {
         var startReconnect = false
         var finishedStreams: [AsyncStream<RedisPubSubMessage>.Continuation] = []
         var streamToClose: (any ByteStream)?
+        /// A deadline earlier than the timer's next wake: it needs a sweep of its own.
+        var extraSweepAt: Deadline?
 
         var isEmpty: Bool {
             resumptions.isEmpty && deliveries.isEmpty && releasedSlots == 0 && wakeWriter == nil && !startReconnect
-                && finishedStreams.isEmpty && streamToClose == nil
+                && finishedStreams.isEmpty && streamToClose == nil && extraSweepAt == nil
         }
     }
 
@@ -165,7 +167,6 @@ public final class RedisConnection: Sendable {
         perform(effects)
         switch outcome {
         case .success(let id):
-            if let deadline, deadline < state.withLock({ $0.timerTarget }) { scheduleExtraSweep(at: deadline) }
             return id
         case .failure(let error):
             if holdsSlot { slots.release() }
@@ -207,6 +208,7 @@ public final class RedisConnection: Sendable {
         if effects.startReconnect {
             Task { await self.reconnectLoop() }
         }
+        if let deadline = effects.extraSweepAt { scheduleExtraSweep(at: deadline) }
     }
 
     // MARK: closing

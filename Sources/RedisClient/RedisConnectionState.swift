@@ -54,6 +54,7 @@ extension RedisConnection {
             outgoing = encoder.buffer
             let id = pending.append(PendingReply(waiter: .notYetSuspended, shape: shape, deadline: deadline, holdsSlot: holdsSlot))
             unsentCount += 1
+            if let deadline, deadline < timerTarget { effects.extraSweepAt = deadline }
             if let writer = writerParked {
                 writerParked = nil
                 effects.wakeWriter = writer
