@@ -128,7 +128,8 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
             stream.close()
             return false
         }
-        if !keep {
+        // Writing may decide to close too (an HTTP/1.0 streamed body ends with the connection).
+        if !keep || closeAfterResponse {
             if case .done = bodyState {
                 await stream.shutdownOutput()
                 stream.close()

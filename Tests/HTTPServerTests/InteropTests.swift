@@ -131,6 +131,29 @@ print(json.dumps(out))
         await server.shutdown(deadline: .seconds(2))
     }
 
+    func testCurlOverTLS() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-http-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let made = try await runOffLoop("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                                             "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+                                                             "-addext", "subjectAltName=IP:127.0.0.1"])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let tls = try TLSContext(.server(certificateChainFile: cert, privateKeyFile: key), server: true)
+        let peers = Peers()
+        let (server, port) = try startServer(Self.router(peers: peers)) { $0.tls = tls }
+        let url = "https://127.0.0.1:\(port)/hello"
+        let result = try await runOffLoop(Self.curl, ["-sS", "--cacert", cert, url, url])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), "Hello, World!Hello, World!")
+        XCTAssertEqual(Set(peers.all).count, 1, "keep-alive over TLS")
+        let upload = Array(String(repeating: "tls body ", count: 10_000).utf8)
+        let echoed = try await runOffLoop(Self.curl, ["-sS", "--cacert", cert, "-T", "-", "https://127.0.0.1:\(port)/echo"], stdin: upload)
+        XCTAssertEqual(echoed.stdout, upload, echoed.stderr)
+        await server.shutdown(deadline: .seconds(2))
+    }
+
     /// Runs a process on a dispatch thread so the waiting never blocks the cooperative pool
     /// that the server's tasks run on.
     func runOffLoop(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil) async throws -> (status: Int32, stdout: [UInt8], stderr: String) {

@@ -99,8 +99,9 @@ final class StreamingTests: XCTestCase {
             XCTAssertEqual(r.header("transfer-encoding"), "chunked")
             XCTAssertEqual(r.text, (0..<1000).map { "\($0)\n" }.joined())
         }
-        try await client.send("GET /numbers HTTP/1.0\r\n\r\n")
+        try await client.send("GET /numbers HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
         let old = try await client.readResponse()
+        XCTAssertEqual(old.header("connection"), "close", "a close-delimited body cannot keep the connection")
         XCTAssertNil(old.header("transfer-encoding"), "HTTP/1.0 gets a close-delimited body")
         XCTAssertEqual(old.text.count, (0..<1000).map { "\($0)\n" }.joined().count)
         client.close()
