@@ -137,6 +137,11 @@ public struct MongoCollection: Sendable {
     /// A cursor over the matching documents.
     public func find(_ filter: BSONDocument = BSONDocument(), options: FindOptions = FindOptions(),
                      session: ClientSession? = nil) async throws(MongoError) -> MongoCursor {
+        try await find(filter, options: options, singleBatch: false, session: session)
+    }
+
+    private func find(_ filter: BSONDocument, options: FindOptions, singleBatch: Bool,
+                      session: ClientSession?) async throws(MongoError) -> MongoCursor {
         var b = BSONDocumentBuilder(capacity: filter.byteCount + 128)
         b.append("find", .string(name))
         b.append("filter", .document(filter))
@@ -147,6 +152,7 @@ public struct MongoCollection: Sendable {
         if let batchSize = options.batchSize { b.append("batchSize", .int(batchSize)) }
         if let hint = options.hint { b.append("hint", hint) }
         if let maxTimeMS = options.maxTimeMS { b.append("maxTimeMS", .int(maxTimeMS)) }
+        if singleBatch { b.append("singleBatch", true) }
         let reply = try await client.execute(b, database: database, session: session, kind: .read)
         return try MongoCursor(reply: reply, client: client, database: database, session: session, batchSize: options.batchSize)
     }
@@ -156,8 +162,9 @@ public struct MongoCollection: Sendable {
                         session: ClientSession? = nil) async throws(MongoError) -> BSONDocument? {
         var one = options
         one.limit = 1
-        one.batchSize = 1
-        let cursor = try await find(filter, options: one, session: session)
+        one.batchSize = nil
+        // singleBatch: the server closes the cursor with its first reply, so no killCursors follows.
+        let cursor = try await find(filter, options: one, singleBatch: true, session: session)
         let document = try await cursor.next()
         await cursor.close()
         return document

@@ -128,7 +128,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
     }
 
     /// Decodes each document as `T`.
-    public func decode<T: Decodable>(_ type: T.Type) -> AsyncThrowingMapSequence<MongoCursor, T> {
+    public func decode<T: Decodable & SendableMetatype>(_ type: T.Type) -> AsyncThrowingMapSequence<MongoCursor, T> {
         map { try BSONDecoder().decode(T.self, from: $0) }
     }
 
