@@ -17,19 +17,20 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// The path part of the target, still percent-encoded (`/` for absolute-form without a path,
     /// empty for authority-form and `*`).
     public var rawPath: Substring {
-        var rest = target[...]
-        if !rest.hasPrefix("/") {
+        let utf8 = target.utf8
+        var start = utf8.startIndex
+        if utf8.first != UInt8(ascii: "/") {
             // absolute-form: skip "scheme://authority"
-            guard let colon = rest.firstIndex(of: ":") else { return "" }
-            let afterScheme = rest[rest.index(after: colon)...]
-            guard afterScheme.hasPrefix("//") else { return "" }
-            rest = afterScheme.dropFirst(2)
-            guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) else { return "/" }
-            rest = rest[slash...]
-            if !rest.hasPrefix("/") { return "/" }
+            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return "" }
+            let afterColon = utf8.index(after: colon)
+            guard utf8[afterColon...].starts(with: "//".utf8) else { return "" }
+            let authority = utf8.index(afterColon, offsetBy: 2)
+            guard let slash = utf8[authority...].firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
+                  utf8[slash] == UInt8(ascii: "/") else { return "/" }
+            start = slash
         }
-        if let end = rest.firstIndex(where: { $0 == "?" || $0 == "#" }) { return rest[..<end] }
-        return rest
+        let end = utf8[start...].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? utf8.endIndex
+        return target[start..<end]
     }
 
     /// The path, percent-decoded. Routing should split `rawPath` on `/` and decode each
@@ -38,10 +39,11 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// The query after `?` (without `#fragment`), still encoded; nil if there is none.
     public var rawQuery: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        let rest = target[target.index(after: q)...]
-        if let hash = rest.firstIndex(of: "#") { return rest[..<hash] }
-        return rest
+        let utf8 = target.utf8
+        guard let q = utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        let start = utf8.index(after: q)
+        let end = utf8[start...].firstIndex(of: UInt8(ascii: "#")) ?? utf8.endIndex
+        return target[start..<end]
     }
 
     /// `name=value` pairs of the query, percent-decoded with `+` as space, in order, duplicates kept.

@@ -7,23 +7,21 @@ enum HTTPSyntax {
     static let tab: UInt8 = 0x09
     static let colon: UInt8 = 0x3A
 
-    /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-    static let isTokenTable: [Bool] = (0..<256).map { b in
-        switch UInt8(b) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(b))
-        }
+    /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA,
+    /// as a 128-bit set (bit b of the mask for byte b): a shift and a test, no table in memory.
+    private static let tokenMaskLow: UInt64 = 0x03FF_6CFA_0000_0000
+    private static let tokenMaskHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+
+    @inline(__always) static func isToken(_ b: UInt8) -> Bool {
+        b < 64 ? (tokenMaskLow >> b) & 1 == 1 : b < 128 && (tokenMaskHigh >> (b &- 64)) & 1 == 1
     }
 
-    /// field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value.
-    static let isFieldValueTable: [Bool] = (0..<256).map { b in
-        b == 0x09 || b == 0x20 || (0x21...0x7E).contains(b) || b >= 0x80
+    /// field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value: every byte but the
+    /// controls (other than HTAB) and DEL.
+    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool {
+        b >= 0x20 ? b != 0x7F : b == 0x09
     }
 
-    @inline(__always) static func isToken(_ b: UInt8) -> Bool { isTokenTable.withUnsafeBufferPointer { $0[Int(b)] } }
-    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool { isFieldValueTable.withUnsafeBufferPointer { $0[Int(b)] } }
     @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool { b == space || b == tab }
     /// A request-target byte: visible ASCII (RFC 3986 characters and the `%` of escapes).
     @inline(__always) static func isTargetByte(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
