@@ -78,7 +78,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient",
+                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient", "MongoClient",
             ],
             swiftSettings: strict),
 
