@@ -71,9 +71,6 @@ struct HTTPMessageParser: Sendable {
     /// True between messages with nothing of the next one received yet.
     var isAtMessageBoundary: Bool { (state == .head || state == .finished) && start == buffer.count }
 
-    /// True once a head has started arriving or a body is being read.
-    var isInsideMessage: Bool { !isAtMessageBoundary && state != .upgraded && state != .finished }
-
     mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         compact()
         buffer.append(contentsOf: bytes)

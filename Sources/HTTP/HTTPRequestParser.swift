@@ -11,7 +11,8 @@ public struct HTTPRequestParser: Sendable {
         core = HTTPMessageParser(kind: .request, limits: limits)
     }
 
-    /// The limits; a server may raise `maxBodySize` for one route after seeing the head.
+    /// The limits. A change applies from the next head on (and to the rest of a chunked body in
+    /// progress); a Content-Length is checked against `maxBodySize` when its head is parsed.
     public var limits: HTTPParserLimits {
         get { core.limits }
         set { core.limits = newValue }

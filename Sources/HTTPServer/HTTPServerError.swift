@@ -8,6 +8,8 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
         case listenFailed
         /// A handler's answer: `status` with `message` as the problem detail.
         case problem
+        /// The request head broke the syntax or a limit (`status` says which: 400, 413, 414, 431, 501, 505).
+        case invalidRequest
         /// The request body broke the framing or a limit while being read (`status` says which).
         case invalidRequestBody
         /// The client paused longer than `bodyIdleTimeout` while sending the body.
@@ -48,7 +50,7 @@ public struct HTTPServerError: Error, Sendable, CustomStringConvertible {
     public var isRetriable: Bool {
         switch code {
         case .bodyReadTimedOut, .connectionFailed, .handlerTimedOut: true
-        case .listenFailed, .problem, .invalidRequestBody, .bodyUnavailable, .invalidJSON: false
+        case .listenFailed, .problem, .invalidRequest, .invalidRequestBody, .bodyUnavailable, .invalidJSON: false
         }
     }
 

@@ -192,7 +192,7 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
     }
 
     private static func errorResponse(_ error: HTTPError) -> HTTPResponse {
-        HTTPResponse.problem(HTTPServerError(.invalidRequestBody, error.message, status: error.status,
+        HTTPResponse.problem(HTTPServerError(.invalidRequest, error.message, status: error.status,
                                              title: error.status.reasonPhrase), instance: nil)
     }
 
