@@ -1,0 +1,198 @@
+import BSON
+import Foundation
+import Synchronization
+import Transport
+import XCTest
+@testable import MongoClient
+
+/// Discovery, failover, TLS and reply checking against fake servers (SecantusDB is a standalone
+/// without TLS, so these cannot be shown against it).
+final class TopologyTests: XCTestCase {
+    /// Seeded with a secondary only: its hello names the primary, and writes go there.
+    func testPrimaryIsDiscoveredFromASecondarysHello() async throws {
+        let hosts = Mutex<(a: String, b: String)>(("", ""))
+        let secondary = try FakeMongoServer { body, _ in
+            let h = hosts.withLock { $0 }
+            if body.keys.first == "hello" {
+                return FakeMongoServer.helloReply(primary: false, setName: "rs0", hosts: [h.a, h.b], primaryHost: h.b)
+            }
+            return doc(#"{"ok": 0, "code": 10107, "codeName": "NotWritablePrimary", "errmsg": "not primary"}"#)
+        }
+        let primary = try FakeMongoServer { body, _ in
+            let h = hosts.withLock { $0 }
+            if body.keys.first == "hello" {
+                return FakeMongoServer.helloReply(primary: true, setName: "rs0", hosts: [h.a, h.b], primaryHost: h.b)
+            }
+            return FakeMongoServer.ok(["n": 1])
+        }
+        defer { secondary.close(); primary.close() }
+        hosts.withLock { $0 = (secondary.address, primary.address) }
+        let client = try MongoClient("mongodb://\(secondary.address)/?replicaSet=rs0&serverSelectionTimeoutMS=5000")
+        try await client.database("d").collection("c").insertOne(doc(#"{"_id": 1}"#))
+        XCTAssertEqual(primary.count("insert"), 1)
+        XCTAssertEqual(secondary.count("insert"), 0)
+        await client.close()
+    }
+
+    /// The primary steps down while we write: it answers NotWritablePrimary, we rediscover (the
+    /// other member is primary now) and the write is retried there, once.
+    func testNotWritablePrimaryIsRetriedOnTheNewPrimary() async throws {
+        let state = Mutex<(a: String, b: String, primaryIsA: Bool)>(("", "", true))
+        func member(_ isA: Bool) throws -> FakeMongoServer {
+            try FakeMongoServer { body, _ in
+                let s = state.withLock { $0 }
+                let iAmPrimary = s.primaryIsA == isA
+                switch body.keys.first {
+                case "hello":
+                    return FakeMongoServer.helloReply(primary: iAmPrimary, setName: "rs0", hosts: [s.a, s.b],
+                                                      primaryHost: s.primaryIsA ? s.a : s.b)
+                case "insert":
+                    if iAmPrimary && isA {
+                        // Step down during this write.
+                        state.withLock { $0.primaryIsA = false }
+                        return doc(#"{"ok": 0, "code": 10107, "codeName": "NotWritablePrimary", "errmsg": "stepped down"}"#)
+                    }
+                    return iAmPrimary ? FakeMongoServer.ok(["n": 1])
+                        : doc(#"{"ok": 0, "code": 10107, "codeName": "NotWritablePrimary", "errmsg": "not primary"}"#)
+                default:
+                    return FakeMongoServer.ok()
+                }
+            }
+        }
+        let a = try member(true), b = try member(false)
+        defer { a.close(); b.close() }
+        state.withLock { $0.a = a.address; $0.b = b.address }
+        let client = try MongoClient("mongodb://\(a.address),\(b.address)/?replicaSet=rs0&retryWrites=false&serverSelectionTimeoutMS=5000")
+        let result = try await client.database("d").collection("c").insertOne(doc(#"{"_id": 1}"#))
+        XCTAssertEqual(result.insertedId, .int32(1))
+        XCTAssertEqual(a.count("insert"), 1, "tried on the old primary")
+        XCTAssertEqual(b.count("insert"), 1, "retried once on the new primary")
+        await client.close()
+    }
+
+    func testNoPrimaryFailsServerSelectionInTime() async throws {
+        let lonely = try FakeMongoServer { body, _ in
+            body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: false, setName: "rs0") : FakeMongoServer.ok()
+        }
+        defer { lonely.close() }
+        let client = try MongoClient("mongodb://\(lonely.address)/?replicaSet=rs0&serverSelectionTimeoutMS=300")
+        let started = Deadline.now()
+        let error = await expectMongoError { try await client.database("d").collection("c").insertOne(doc("{}")) }
+        XCTAssertEqual(error?.code, .serverSelectionFailed)
+        let seconds = Double(Deadline.now().nanoseconds - started.nanoseconds) / 1e9
+        XCTAssertLessThan(seconds, 3)
+        await client.close()
+    }
+
+    func testWrongReplicaSetNameIsNotUsed() async throws {
+        let other = try FakeMongoServer { body, _ in
+            body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: true, setName: "other") : FakeMongoServer.ok(["n": 1])
+        }
+        defer { other.close() }
+        let client = try MongoClient("mongodb://\(other.address)/?replicaSet=rs0&serverSelectionTimeoutMS=300")
+        let error = await expectMongoError { try await client.database("d").collection("c").insertOne(doc("{}")) }
+        XCTAssertEqual(error?.code, .serverSelectionFailed)
+        XCTAssertTrue(error?.message.contains("not rs0") ?? false, "\(String(describing: error))")
+        await client.close()
+    }
+
+    func testRepliesWithAValidChecksumAreAcceptedAndCorruptOnesRejected() async throws {
+        let good = try FakeMongoServer(checksumReplies: true) { body, _ in
+            body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: true) : FakeMongoServer.ok(["pong": true])
+        }
+        defer { good.close() }
+        let conn = try await MongoConnection.connect(to: ServerAddress(host: "127.0.0.1", port: good.port), options: ConnectionOptions())
+        let reply = try await conn.command(doc(#"{"ping": 1, "$db": "admin"}"#))
+        XCTAssertEqual(reply["pong"]?.boolValue, true)
+        await conn.close()
+
+        let bad = try FakeMongoServer(checksumReplies: true, corruptReplies: true) { _, _ in FakeMongoServer.helloReply(primary: true) }
+        defer { bad.close() }
+        do {
+            _ = try await MongoConnection.connect(to: ServerAddress(host: "127.0.0.1", port: bad.port), options: ConnectionOptions())
+            XCTFail("a corrupt reply was accepted")
+        } catch {
+            XCTAssertEqual(error.code, .protocolViolation)
+            XCTAssertTrue(error.message.contains("checksum"), error.message)
+        }
+    }
+
+    func testHandshakeSendsClientMetadata() async throws {
+        let seen = Mutex<BSONDocument?>(nil)
+        let server = try FakeMongoServer { body, _ in
+            if body.keys.first == "hello" { seen.withLock { $0 = body } }
+            return FakeMongoServer.helloReply(primary: true)
+        }
+        defer { server.close() }
+        let client = try MongoClient("mongodb://\(server.address)/?appName=tests")
+        _ = try await client.serverLimits()
+        let hello = try XCTUnwrap(seen.withLock { $0 })
+        let metadata = hello["client"]?.documentValue
+        XCTAssertEqual(metadata?["driver"]?.documentValue?["name"]?.stringValue, "switchyard")
+        XCTAssertEqual(metadata?["application"]?.documentValue?["name"]?.stringValue, "tests")
+        XCTAssertNotNil(metadata?["os"]?.documentValue?["type"]?.stringValue)
+        XCTAssertNotNil(metadata?["platform"]?.stringValue)
+        XCTAssertEqual(hello["$db"]?.stringValue, "admin")
+        XCTAssertEqual(hello["helloOk"]?.boolValue, true)
+        await client.close()
+    }
+
+    func testTLSWithTheRightCAAndRefusalWithAnother() async throws {
+        let pki = try TestPKI.make()
+        defer { pki.remove() }
+        let context = try TLSContext(.server(certificateChainFile: pki.serverCertificate, privateKeyFile: pki.serverKey), server: true)
+        let server = try FakeMongoServer(tls: context) { body, _ in
+            body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: true) : FakeMongoServer.ok(["n": 1])
+        }
+        defer { server.close() }
+        let client = try MongoClient("mongodb://localhost:\(server.port)/?tls=true&tlsCAFile=\(pki.caCertificate)&serverSelectionTimeoutMS=3000")
+        try await client.database("d").collection("c").insertOne(doc(#"{"_id": 1}"#))
+        XCTAssertEqual(server.count("insert"), 1)
+        await client.close()
+
+        let untrusting = try MongoClient("mongodb://localhost:\(server.port)/?tls=true&tlsCAFile=\(pki.otherCACertificate)&serverSelectionTimeoutMS=500")
+        let error = await expectMongoError { try await untrusting.database("d").collection("c").insertOne(doc("{}")) }
+        XCTAssertNotNil(error)
+        XCTAssertTrue("\(String(describing: error))".contains("tlsCertificateUntrusted"), "\(String(describing: error))")
+        await untrusting.close()
+    }
+}
+
+/// A CA, an unrelated CA and a server certificate for localhost/127.0.0.1, made with the openssl
+/// CLI for one test and removed after it.
+struct TestPKI {
+    let directory: URL
+    var caCertificate: String { directory.appendingPathComponent("ca.pem").path }
+    var otherCACertificate: String { directory.appendingPathComponent("other-ca.pem").path }
+    var serverCertificate: String { directory.appendingPathComponent("server.pem").path }
+    var serverKey: String { directory.appendingPathComponent("server.key").path }
+
+    static func make() throws -> TestPKI {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-mongo-pki-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+            .write(to: dir.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        let steps: [[String]] = [
+            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Mongo Test CA"],
+            ["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Other CA"],
+            ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+             "-out", "server.pem", "-days", "2", "-extfile", "server.ext"],
+        ]
+        for args in steps {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            p.arguments = args
+            p.currentDirectoryURL = dir
+            p.standardError = FileHandle.nullDevice
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw NSError(domain: "openssl", code: Int(p.terminationStatus)) }
+        }
+        return TestPKI(directory: dir)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
