@@ -78,7 +78,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient", "MongoClient",
+                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient", "MongoClient", "HTTP", "HTTPClient",
             ],
             swiftSettings: strict),
 
@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP"], swiftSettings: strict),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "WireCore"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Transport"], swiftSettings: strict),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTP", "Transport"], swiftSettings: strict),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTP", "HTTPServer", "Transport"], swiftSettings: strict),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPClient", "SigV4"], swiftSettings: strict),
         .testTarget(name: "MongoClientTests", dependencies: ["MongoClient", "BSON", "Transport"], swiftSettings: strict),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "Transport"],
