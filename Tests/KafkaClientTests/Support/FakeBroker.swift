@@ -49,6 +49,8 @@ final class FakeBroker: Sendable {
                         .init(apiKey: ApiVersionsRequest.apiKey, minVersion: 0, maxVersion: 4),
                         .init(apiKey: FindCoordinatorRequest.apiKey, minVersion: 0, maxVersion: 3),
                         .init(apiKey: MetadataRequest.apiKey, minVersion: 0, maxVersion: 9),
+                        .init(apiKey: SaslHandshakeRequest.apiKey, minVersion: 0, maxVersion: 1),
+                        .init(apiKey: SaslAuthenticateRequest.apiKey, minVersion: 0, maxVersion: 2),
                     ]
                     replies = [(try? ApiVersionsRequest.frameResponse(response, version: header.requestApiVersion,
                                                                       correlationId: header.correlationId)) ?? []]
