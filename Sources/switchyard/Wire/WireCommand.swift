@@ -11,7 +11,7 @@ struct WireCommand: AsyncParsableCommand {
             connection, --trace prints each frame sent and received as an annotated hex dump and \
             --pcap FILE writes the conversation as a pcap file for Wireshark.
             """,
-        subcommands: [WireKafka.self, WireMongo.self, WireRedis.self, WireS3.self, WireHTTP.self])
+        subcommands: [WireKafka.self, WireMongo.self, WireRedis.self, WireS3.self, WireHTTP.self, WireConformance.self])
 }
 
 /// Output options shared by every wire subcommand.

@@ -340,7 +340,7 @@ enum KafkaVersionTable {
             if let offered, let valid = type?.validVersions, offered.overlaps(valid) {
                 use = Swift.min(offered.upperBound, valid.upperBound)
             }
-            return Row(apiKey: key, name: type.map { String($0.messageName.dropLast("Request".count)) } ?? "(unknown to us)",
+            return Row(apiKey: key, name: type.map { String($0.messageName.dropLast("Request".count)) } ?? KafkaAPINames.byKey[key] ?? "(unknown API)",
                        broker: offered, ours: type?.validVersions, use: use)
         }
     }
