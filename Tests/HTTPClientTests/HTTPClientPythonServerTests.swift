@@ -415,6 +415,7 @@ final class HTTPClientPythonServerTests: XCTestCase {
             if received % (16 << 20) < chunk.count { peak = max(peak, residentBytes()) }
         }
         peak = max(peak, residentBytes())
+        print("info: 256 MiB download, RSS grew \((peak - before) >> 20) MiB")
         XCTAssertEqual(received, total)
         XCTAssertFalse(mismatch, "the body bytes are the server's pattern, in order")
         XCTAssertLessThan(peak - before, 32 << 20, "streaming 256 MiB must not buffer it (grew \((peak - before) >> 20) MiB)")
@@ -436,6 +437,7 @@ final class HTTPClientPythonServerTests: XCTestCase {
         let response = try await client.post(server.url("/upload"), body: body)
         let json = try JSONSerialization.jsonObject(with: Data(try await response.collect(upTo: 4096))) as? [String: Any]
         XCTAssertEqual(json?["bytes"] as? Int, chunk.count * count)
+        print("info: 128 MiB chunked upload, RSS grew \((peak.value - before) >> 20) MiB")
         XCTAssertLessThan(peak.value - before, 32 << 20, "uploading 128 MiB must not buffer it (grew \((peak.value - before) >> 20) MiB)")
     }
 

@@ -1,7 +1,7 @@
 // fuzz-modules: WireCore Crypto Transport HTTP HTTPClient SigV4 S3
 // Feeds arbitrary bytes to the S3 XML reader: nothing may trap, every failure is an S3Error, and a
 // document that parses must survive a write and re-read unchanged (the writer escapes everything
-// the reader decodes). The list-page decoder runs on whatever parses too.
+// the reader decodes).
 import S3
 
 @_cdecl("LLVMFuzzerTestOneInput")
