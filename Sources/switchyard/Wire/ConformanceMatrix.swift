@@ -5,6 +5,8 @@ struct ConformanceMatrix {
     var columns: [String]
     var rows: [[String]] = []
     var decodeFailures = 0
+    /// Lines printed under the table (what the server would not say, what was left out).
+    var notes: [String] = []
 
     init(server: String, columns: [String]) {
         self.server = server

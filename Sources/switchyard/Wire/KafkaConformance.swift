@@ -77,6 +77,8 @@ struct KafkaConformance {
                 matrix.rows.append([row.name, String(row.apiKey), claimed, ours, exercised, ConformanceMatrix.compress(outcomes)])
             }
         }
+        matrix.notes = ["Each API is probed on its own connection, with an empty or minimal request (no topic, a group named switchyard-probe), at every version both sides know; an error code in the reply means the broker answered and our codec read it.",
+                        "\"connection closed\": the broker closed the socket instead of answering; later versions of that API were not tried."]
         return matrix
     }
 
