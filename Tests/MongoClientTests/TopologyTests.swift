@@ -117,6 +117,25 @@ final class TopologyTests: XCTestCase {
         }
     }
 
+    /// A server that takes the TCP connection but never answers `hello`: the handshake shares the
+    /// connect timeout and fails in time.
+    func testHandshakeThatNeverAnswersTimesOutAtTheConnectTimeout() async throws {
+        let silent = try TCPListener(host: "127.0.0.1", port: 0)   // the kernel accepts; nobody reads
+        defer { silent.close() }
+        var options = ConnectionOptions()
+        options.connectTimeout = .milliseconds(300)
+        let started = Deadline.now()
+        do {
+            _ = try await MongoConnection.connect(to: ServerAddress(host: "127.0.0.1", port: silent.port), options: options)
+            XCTFail("connected to a server that never answered")
+        } catch {
+            XCTAssertEqual(error.code, .timedOut, "\(error)")
+        }
+        let seconds = Double(Deadline.now().nanoseconds - started.nanoseconds) / 1e9
+        XCTAssertGreaterThanOrEqual(seconds, 0.29)
+        XCTAssertLessThan(seconds, 2)
+    }
+
     func testHandshakeSendsClientMetadata() async throws {
         let seen = Mutex<BSONDocument?>(nil)
         let server = try FakeMongoServer { body, _ in
