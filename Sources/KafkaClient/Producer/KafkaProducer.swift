@@ -164,31 +164,41 @@ public actor KafkaProducer {
         return size
     }
 
-    /// Adds a record to its partition's open batch, closing the batch when full.
+    /// Adds a record to its partition's open batch, closing the batch when full. The queue is
+    /// changed in place in the dictionary: a copy would share the record arrays and make every
+    /// append copy them.
     private func add(_ record: KafkaProducerRecord, to target: KafkaTopicPartition, waiter: Waiter?) {
         let size = Self.estimatedSize(record)
-        var queue = queues[target] ?? PartitionQueue()
-        if let open = queue.open, open.bytes + size > configuration.batchBytes {
-            queue.ready.append(open)
-            queue.open = nil
+        let batchBytes = configuration.batchBytes
+        var closedOne = false
+        var opened = false
+        let (full, inFlight) = modify(&queues[target, default: PartitionQueue()]) { queue -> (Bool, Bool) in
+            if let open = queue.open, open.bytes + size > batchBytes {
+                queue.ready.append(open)
+                queue.open = nil
+                closedOne = true
+            }
+            if queue.open == nil {
+                nextBatchId += 1
+                queue.open = Batch(id: nextBatchId, partition: target, createdAt: .now())
+                opened = true
+            }
+            queue.open!.records.append(record)
+            queue.open!.waiters.append(waiter)
+            queue.open!.bytes += size
+            let full = queue.open!.bytes >= batchBytes
+            if full {
+                queue.ready.append(queue.open!)
+                queue.open = nil
+                closedOne = true
+            }
+            return (full, queue.inFlight)
+        }
+        if closedOne {
             chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
         }
-        if queue.open == nil {
-            nextBatchId += 1
-            queue.open = Batch(id: nextBatchId, partition: target, createdAt: .now())
-            scheduleWake(at: .now() + configuration.linger)
-        }
-        queue.open!.records.append(record)
-        queue.open!.waiters.append(waiter)
-        queue.open!.bytes += size
-        let full = queue.open!.bytes >= configuration.batchBytes
-        if full {
-            queue.ready.append(queue.open!)
-            queue.open = nil
-            chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
-        }
-        queues[target] = queue
-        if full || !queue.inFlight && configuration.linger == .zero { drain() }
+        if opened && !full { scheduleWake(at: .now() + configuration.linger) }
+        if full || !inFlight && configuration.linger == .zero { drain() }
     }
 
     /// Wakes `drain` at `deadline` (linger expiry, retry backoff) unless a wake-up is already due earlier.
@@ -522,6 +532,10 @@ public actor KafkaProducer {
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 }
+
+/// Runs `body` on `value` in place (for dictionary entries: `modify(&dict[key, default: x])`).
+@inline(__always)
+func modify<T, R>(_ value: inout T, _ body: (inout T) -> R) -> R { body(&value) }
 
 #if canImport(Glibc)
 import Glibc
