@@ -107,10 +107,20 @@ public struct KafkaAnnotator: Sendable {
         var recordSets: [[UInt8]] = []
         MirrorFields.append(value, at: offset, depth: 1, into: &fields, recordSets: &recordSets)
         var searchFrom = offset
+        var covered: [Range<Int>] = []
         for records in recordSets where !records.isEmpty {
             guard let start = frame.firstIndex(of: records, from: searchFrom) else { continue }
             RecordBatchAnnotator.annotate(frame, range: start..<(start + records.count), into: &fields)
+            covered.append(start..<(start + records.count))
             searchFrom = start + records.count
+        }
+        // The body's own bytes (all but the record batches), under the field list they encode.
+        var cursor = offset
+        for range in covered + [frame.count..<frame.count] {
+            if range.lowerBound > cursor {
+                fields.append(AnnotatedField(cursor..<range.lowerBound, "body bytes", "the fields listed above", depth: 1))
+            }
+            cursor = max(cursor, range.upperBound)
         }
     }
 }
@@ -122,7 +132,9 @@ enum MirrorFields {
         guard depth < 12, fields.count < 5000 else { return }
         for child in Mirror(reflecting: value).children {
             guard let label = child.label, label != "unknownTaggedFields" || !isEmptyCollection(child.value) else { continue }
-            if let bytes = child.value as? [UInt8] ?? (child.value as? [UInt8]?) ?? nil {
+            // Exact type checks: `as? [UInt8]` would also accept an empty array of any element type.
+            let isBytes = type(of: child.value) == [UInt8].self || type(of: child.value) == Optional<[UInt8]>.self
+            if isBytes, let bytes = child.value as? [UInt8] ?? (child.value as? [UInt8]?) ?? nil {
                 if label == "records" { recordSets.append(bytes) }
                 fields.append(AnnotatedField(offset..<offset, label, "\(bytes.count) bytes", depth: depth))
                 continue

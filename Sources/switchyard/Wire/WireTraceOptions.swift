@@ -7,6 +7,9 @@ struct WireTraceOptions: ParsableArguments {
     @Flag(help: "Print each frame sent and received as an annotated hex dump (on standard error).")
     var trace = false
 
+    @Option(help: ArgumentHelp("With --trace, print only frames whose summary contains TEXT (e.g. Produce).", valueName: "TEXT"))
+    var traceOnly: String?
+
     @Option(help: ArgumentHelp("Write the conversation to FILE as a pcap (synthesised TCP/IP framing, the server on the protocol's well-known port) for Wireshark/tshark.", valueName: "FILE"))
     var pcap: String?
 
@@ -14,8 +17,10 @@ struct WireTraceOptions: ParsableArguments {
     func run<T: Sendable>(_ protocolKind: TraceProtocol, _ body: @Sendable () async throws -> T) async throws -> T {
         guard trace || pcap != nil else { return try await body() }
         let printFrames = trace
+        let only = traceOnly
         let tracer = WireTracer(protocol: protocolKind, recordPcap: pcap != nil) { connection, frame in
             guard printFrames else { return }
+            if let only, !frame.summary.contains(only) { return }
             var text = AnnotatedDump.render(frame)
             text = "[connection \(connection)] " + text
             FileHandle.standardError.write(Data(text.utf8))
