@@ -99,6 +99,21 @@ final class ConnectionIntegrationTests: XCTestCase {
         await conn.close()
     }
 
+    /// An unacknowledged write (moreToCome, w:0) gets no reply; the next request on the same
+    /// connection gets its own reply and sees the write.
+    func testMoreToComeWriteHasNoReply() async throws {
+        let env = try PeerEnvironment.load()
+        let conn = try await MongoConnection.connect(to: try address(env.require("SWITCHYARD_MONGO_URL")), options: ConnectionOptions())
+        let db = "sy_w0_\(UInt32.random(in: 0...UInt32.max))"
+        let insert = try ExtendedJSON.document(from: #"{"insert": "c", "writeConcern": {"w": 0}, "$db": "\#(db)"}"#)
+        try await conn.send(withoutReply: OpMsg(body: insert, sequences: [
+            DocumentSequence(identifier: "documents", documents: [try BSONDocument(["_id": 1]), try BSONDocument(["_id": 2])])]))
+        let reply = try await conn.command(try BSONDocument(["count": "c", "$db": .string(db)]))
+        XCTAssertEqual(reply["n"]?.intValue, 2)
+        _ = try await conn.command(try BSONDocument(["dropDatabase": 1, "$db": .string(db)]))
+        await conn.close()
+    }
+
     func testConnectRefusedIsANetworkError() async throws {
         var options = ConnectionOptions()
         options.connectTimeout = .seconds(2)

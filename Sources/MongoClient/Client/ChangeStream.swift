@@ -37,6 +37,8 @@ public final class ChangeStream: AsyncSequence, Sendable {
         var resumeToken: BSONDocument?
         var sawEvent = false
         var closed = false
+        /// The server's token for the end of the current batch, adopted once the batch is used up.
+        var postBatchResumeToken: BSONDocument?
     }
 
     private let collection: MongoCollection
@@ -53,13 +55,7 @@ public final class ChangeStream: AsyncSequence, Sendable {
 
     deinit {
         let id = state.withLock { $0.closed ? 0 : $0.cursorID }
-        if id != 0 {
-            var b = BSONDocumentBuilder()
-            b.append("killCursors", .string(collection.name))
-            b.appendArray("cursors") { $0.append(.int64(id)) }
-            let client = collection.client, database = collection.database, command = b
-            Task { _ = try? await client.execute(command, database: database, kind: .write) }
-        }
+        if id != 0 { collection.client.killCursor(id, collection: collection.name, database: collection.database, session: nil) }
     }
 
     /// The token to give `resumeAfter` to continue after the last event returned.
@@ -104,13 +100,10 @@ public final class ChangeStream: AsyncSequence, Sendable {
             s.cursorID = id
             s.buffer = documents
             s.position = 0
+            s.postBatchResumeToken = postBatch
             if documents.isEmpty, let postBatch { s.resumeToken = postBatch }
         }
-        // Remember the batch-end token for when the buffer is used up.
-        pendingPostBatch.withLock { $0 = postBatch }
     }
-
-    private let pendingPostBatch = Mutex<BSONDocument?>(nil)
 
     /// The next change, waiting for one (each wait is a getMore of up to maxAwaitTimeMS). nil once
     /// the stream is closed or the server ended it (an invalidate: the collection was dropped).
@@ -136,7 +129,7 @@ public final class ChangeStream: AsyncSequence, Sendable {
         if let event = buffered { return try took(event) }
         let (closed, id) = state.withLock { ($0.closed, $0.cursorID) }
         if closed || id == 0 { return nil }
-        if let postBatch = pendingPostBatch.withLock({ $0 }) { state.withLock { $0.resumeToken = postBatch } }
+        state.withLock { s in if let token = s.postBatchResumeToken { s.resumeToken = token } }
         var b = BSONDocumentBuilder()
         b.append("getMore", .int64(id))
         b.append("collection", .string(collection.name))
@@ -186,11 +179,7 @@ public final class ChangeStream: AsyncSequence, Sendable {
             return s.closed ? 0 : s.cursorID
         }
         guard id != 0 else { return }
-        var b = BSONDocumentBuilder()
-        b.append("killCursors", .string(collection.name))
-        b.appendArray("cursors") { $0.append(.int64(id)) }
-        let client = collection.client, database = collection.database, command = b
-        await Task { _ = try? await client.execute(command, database: database, kind: .write) }.value
+        await collection.client.killCursor(id, collection: collection.name, database: collection.database, session: nil).value
     }
 
     /// The server cursor id, for tests (0 before opening and after the end).

@@ -51,7 +51,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
 
     deinit {
         let id = state.withLock { $0.killed ? 0 : $0.id }
-        if id != 0 { Self.kill(id, client: client, database: database, collection: collection, session: session) }
+        if id != 0 { client.killCursor(id, collection: collection, database: database, session: session) }
     }
 
     /// The server's cursor id (0 once the server has no more documents).
@@ -111,20 +111,8 @@ public final class MongoCursor: AsyncSequence, Sendable {
             return s.killed ? 0 : s.id
         }
         guard id != 0 else { return }
-        var b = BSONDocumentBuilder()
-        b.append("killCursors", .string(collection))
-        b.appendArray("cursors") { $0.append(.int64(id)) }
         // In a task of its own: the caller's task may be the one being cancelled.
-        let client = client, database = database, session = session
-        await Task { _ = try? await client.execute(b, database: database, session: session, kind: .write) }.value
-    }
-
-    private static func kill(_ id: Int64, client: MongoClient, database: String, collection: String, session: ClientSession?) {
-        var b = BSONDocumentBuilder()
-        b.append("killCursors", .string(collection))
-        b.appendArray("cursors") { $0.append(.int64(id)) }
-        let command = b
-        Task { _ = try? await client.execute(command, database: database, session: session, kind: .write) }
+        await client.killCursor(id, collection: collection, database: database, session: session).value
     }
 
     /// Decodes each document as `T`.
@@ -145,8 +133,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
                     return s.killed ? 0 : s.id
                 }
                 if id != 0 {
-                    MongoCursor.kill(id, client: cursor.client, database: cursor.database, collection: cursor.collection,
-                                     session: cursor.session)
+                    cursor.client.killCursor(id, collection: cursor.collection, database: cursor.database, session: cursor.session)
                 }
             }
         }

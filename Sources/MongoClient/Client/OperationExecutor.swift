@@ -61,3 +61,16 @@ extension MongoClient {
         return e
     }
 }
+
+extension MongoClient {
+    /// Sends `killCursors` for one cursor in a task of its own, which the caller's cancellation does
+    /// not reach. Errors are ignored: the server times idle cursors out anyway.
+    @discardableResult
+    func killCursor(_ id: Int64, collection: String, database: String, session: ClientSession?) -> Task<Void, Never> {
+        var b = BSONDocumentBuilder()
+        b.append("killCursors", .string(collection))
+        b.appendArray("cursors") { $0.append(.int64(id)) }
+        let command = b
+        return Task { _ = try? await self.execute(command, database: database, session: session, kind: .write) }
+    }
+}
