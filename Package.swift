@@ -78,7 +78,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient", "MongoClient", "HTTP", "HTTPClient",
+                "WireCore", "Crypto", "Transport", "KafkaProtocol", "BSON", "SigV4", "WireTrace", "RedisClient", "KafkaClient", "MongoClient", "HTTP", "HTTPClient", "S3",
             ],
             swiftSettings: strict),
 

@@ -59,4 +59,28 @@ final class WireS3CommandTests: XCTestCase {
             XCTAssertTrue(help.stdout.contains(flag), "help names \(flag)")
         }
     }
+
+    func testPutLsHeadGetThroughOurS3Client() throws {
+        let peers = try PeerEnvironment.load()
+        let endpoint = try peers.require("SWITCHYARD_S3_ENDPOINT")
+        let bucket = "wire-s3-\(UInt32.random(in: 0...UInt32.max))"
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "\(endpoint)/\(bucket)"]).stdout, "200")
+        let arguments = try s3Arguments(peers)
+        let put = try ProcessRunner.run(switchyard, ["wire", "s3", "put", "--json", "--content-type", "text/plain"] + arguments + [bucket, "a dir/hello.txt"],
+                                        input: Data("hello world\n".utf8))
+        XCTAssertEqual(put.status, 0, put.stderr)
+        XCTAssertTrue(put.stdout.contains("\"size\":12"), put.stdout)
+        let listed = try ProcessRunner.run(switchyard, ["wire", "s3", "ls"] + arguments + [bucket])
+        XCTAssertEqual(listed.stdout, "          12 a dir/hello.txt\n", listed.stderr)
+        let head = try ProcessRunner.run(switchyard, ["wire", "s3", "head", "--json"] + arguments + [bucket, "a dir/hello.txt"])
+        XCTAssertTrue(head.stdout.hasPrefix("{\"size\":12,\"contentType\":\"text/plain\""), head.stdout + head.stderr)
+        let range = try ProcessRunner.run(switchyard, ["wire", "s3", "get", "--range", "6-10"] + arguments + [bucket, "a dir/hello.txt"])
+        XCTAssertEqual(range.stdout, "world")
+        let missing = try ProcessRunner.run(switchyard, ["wire", "s3", "get"] + arguments + [bucket, "missing"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("noSuchKey"), missing.stderr)
+        let traced = try ProcessRunner.run(switchyard, ["wire", "s3", "head", "--trace"] + arguments + [bucket, "a dir/hello.txt"])
+        XCTAssertTrue(traced.stderr.contains("request line                 HEAD /\(bucket)/a%20dir/hello.txt HTTP/1.1"), traced.stderr)
+        XCTAssertTrue(traced.stderr.contains("header Authorization         AWS4-HMAC-SHA256 Credential="), traced.stderr)
+    }
 }

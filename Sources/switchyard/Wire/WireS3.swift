@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import S3
 import SigV4
 
 /// `switchyard wire s3`: presign and verify S3 URLs with our SigV4 code.
@@ -7,7 +8,7 @@ struct WireS3: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "s3",
         abstract: "S3: presigned URLs and their verification (SigV4).",
-        subcommands: [Presign.self, Verify.self])
+        subcommands: [Presign.self, Verify.self, Put.self, Get.self, Head.self, List.self])
 
     /// Endpoint, region and credentials: from flags, else the usual AWS environment variables.
     struct Connection: ParsableArguments {
@@ -34,6 +35,14 @@ struct WireS3: AsyncParsableCommand {
             else { throw WireCommandError("no credentials: pass --access-key and --secret-key or set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY") }
             return Credentials(accessKeyId: id, secretAccessKey: secret,
                                sessionToken: sessionToken ?? environment["AWS_SESSION_TOKEN"])
+        }
+
+        func client() throws -> S3Client {
+            guard let url = endpoint ?? environment["AWS_ENDPOINT_URL_S3"] ?? environment["AWS_ENDPOINT_URL"] else {
+                throw WireCommandError("put/get/head/ls need --endpoint (or AWS_ENDPOINT_URL)")
+            }
+            return try S3Client(configuration: S3Configuration(endpoint: try Self.parseEndpoint(url), region: resolvedRegion,
+                                                               credentials: try credentials(), addressingStyle: .path))
         }
 
         func presigner() throws -> S3Presigner {
@@ -114,6 +123,112 @@ struct WireS3: AsyncParsableCommand {
                     print("invalid (\(error.code.rawValue)): \(error.message)")
                 }
                 throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Put: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Upload a file (or standard input) as an object.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var traceOptions: WireTraceOptions
+        @OptionGroup var output: WireOutputOptions
+        @Option(help: "Content type.") var contentType: String?
+        @Option(help: "File to upload (default: standard input).") var file: String?
+        @Argument(help: "Bucket.") var bucket: String
+        @Argument(help: "Object key.") var key: String
+
+        func run() async throws {
+            let data = try file.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readDataToEndOfFile()
+            let client = try connection.client()
+            let (bytes, name, object, type, json) = (Array(data), bucket, key, contentType, output.json)
+            try await traceOptions.run(.http) {
+                defer { client.shutdown() }
+                let result = try await client.putObject(bucket: name, key: object, body: .bytes(bytes), contentType: type, contentMD5: true)
+                print(json ? JSONLine.object([("bucket", .string(name)), ("key", .string(object)), ("size", .int(Int64(bytes.count))),
+                                              ("eTag", result.eTag.map { .string($0) } ?? .null)])
+                           : "uploaded \(bytes.count) bytes to \(name)/\(object) (ETag \(result.eTag ?? "-"))")
+            }
+        }
+    }
+
+    struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Download an object to standard output (or --output FILE).")
+        @OptionGroup var connection: Connection
+        @OptionGroup var traceOptions: WireTraceOptions
+        @Option(help: "Write to this file instead of standard output.") var outputFile: String?
+        @Option(help: "A byte range, FIRST-LAST.") var range: String?
+        @Argument(help: "Bucket.") var bucket: String
+        @Argument(help: "Object key.") var key: String
+
+        func run() async throws {
+            var byteRange: S3Range?
+            if let range {
+                let parts = range.split(separator: "-", omittingEmptySubsequences: false)
+                guard parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]), first <= last else {
+                    throw ValidationError("--range wants FIRST-LAST, e.g. 0-99")
+                }
+                byteRange = .bytes(first...last)
+            }
+            let client = try connection.client()
+            let (name, object, target, wanted) = (bucket, key, outputFile, byteRange)
+            try await traceOptions.run(.http) {
+                defer { client.shutdown() }
+                let result = try await client.getObject(bucket: name, key: object, range: wanted)
+                let bytes = try await result.collect(upTo: 1 << 30)
+                if let target {
+                    try Data(bytes).write(to: URL(fileURLWithPath: target))
+                } else {
+                    FileHandle.standardOutput.write(Data(bytes))
+                }
+            }
+        }
+    }
+
+    struct Head: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An object's size, type, ETag and last modification.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var traceOptions: WireTraceOptions
+        @OptionGroup var output: WireOutputOptions
+        @Argument(help: "Bucket.") var bucket: String
+        @Argument(help: "Object key.") var key: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let (name, object, json) = (bucket, key, output.json)
+            try await traceOptions.run(.http) {
+                defer { client.shutdown() }
+                let metadata = try await client.headObject(bucket: name, key: object)
+                if json {
+                    print(JSONLine.object([("size", metadata.contentLength.map { .int(Int64($0)) } ?? .null),
+                                           ("contentType", metadata.contentType.map { .string($0) } ?? .null),
+                                           ("eTag", metadata.eTag.map { .string($0) } ?? .null),
+                                           ("lastModified", metadata.lastModified.map { .string($0) } ?? .null)]))
+                } else {
+                    print("size \(metadata.contentLength.map(String.init) ?? "-"), type \(metadata.contentType ?? "-"), ETag \(metadata.eTag ?? "-"), modified \(metadata.lastModified ?? "-")")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List objects (every page of ListObjectsV2).")
+        @OptionGroup var connection: Connection
+        @OptionGroup var traceOptions: WireTraceOptions
+        @OptionGroup var output: WireOutputOptions
+        @Option(help: "Only keys with this prefix.") var prefix: String?
+        @Option(help: "Keys per page.") var pageSize: Int?
+        @Argument(help: "Bucket.") var bucket: String
+
+        func run() async throws {
+            let client = try connection.client()
+            let (name, keyPrefix, size, json) = (bucket, prefix, pageSize, output.json)
+            try await traceOptions.run(.http) {
+                defer { client.shutdown() }
+                for object in try await client.listAllObjects(bucket: name, prefix: keyPrefix, pageSize: size) {
+                    print(json ? JSONLine.object([("key", .string(object.key)), ("size", .int(Int64(object.size))),
+                                                  ("eTag", object.eTag.map { .string($0) } ?? .null)])
+                               : "\(String(object.size).leftPadded(12)) \(object.key)")
+                }
             }
         }
     }
