@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KafkaClient
 import KafkaProtocol
+import Transport
 
 /// `switchyard wire kafka ...`: the Kafka protocol by hand, on our client.
 struct WireKafka: AsyncParsableCommand {
@@ -17,9 +18,19 @@ struct WireKafka: AsyncParsableCommand {
         @Option(help: "SASL user name.") var saslUser: String?
         @Option(help: "SASL password.") var saslPassword: String?
         @Option(help: "Client id sent in every request header.") var clientId = "switchyard-wire"
+        @Flag(help: "Connect with TLS (the system's trusted CAs unless --tls-ca-file).") var tls = false
+        @Option(help: "PEM file of the CA(s) that sign the brokers' certificates (implies --tls).") var tlsCaFile: String?
 
         func options() throws -> KafkaConnectionOptions {
             var options = KafkaConnectionOptions(clientId: clientId)
+            if tls || tlsCaFile != nil {
+                let trust: TLSConfiguration.Trust = tlsCaFile.map { .caFile($0) } ?? .systemDefault
+                do {
+                    options.tls = KafkaTLS(context: try TLSContext(.client(trust: trust), server: false))
+                } catch {
+                    throw WireCommandError("TLS setup failed: \(error)")
+                }
+            }
             if let mechanism = saslMechanism {
                 guard let user = saslUser, let password = saslPassword else {
                     throw ValidationError("--sasl-mechanism needs --sasl-user and --sasl-password")
