@@ -36,6 +36,22 @@ if mode == "consume":
                           "value": hexify(msg.value()), "headers": headers}), flush=True)
         seen += 1
     consumer.close()
+elif mode == "group":
+    import time
+    group, seconds = sys.argv[4], float(sys.argv[5])
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
+                         "partition.assignment.strategy": "range", "session.timeout.ms": 6000,
+                         "heartbeat.interval.ms": 300, "enable.auto.commit": True, "auto.commit.interval.ms": 200})
+    def on_assign(c, partitions):
+        print(json.dumps({"assigned": [p.partition for p in partitions]}), flush=True)
+    consumer.subscribe([topic], on_assign=on_assign)
+    end = time.time() + seconds
+    while time.time() < end:
+        msg = consumer.poll(0.2)
+        if msg is None or msg.error():
+            continue
+        print(json.dumps({"partition": msg.partition(), "offset": msg.offset(), "value": hexify(msg.value())}), flush=True)
+    consumer.close()
 elif mode == "produce":
     codec = sys.argv[4]
     records = json.loads(sys.stdin.read())
@@ -62,6 +78,12 @@ elif mode == "produce":
         var headers: [[String?]]?
         var error: String?
         var errors: [String]?
+        var assigned: [Int32]?
+    }
+
+    /// Runs the helper on a thread of its own (it blocks until the process ends).
+    static func runDetached(_ env: PeerEnvironment, _ arguments: [String]) -> Task<[Message], Error> {
+        Task.detached { try run(env, arguments) }
     }
 
     static func run(_ env: PeerEnvironment, _ arguments: [String], stdin: Data? = nil) throws -> [Message] {

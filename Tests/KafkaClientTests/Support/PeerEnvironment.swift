@@ -3,7 +3,7 @@ import XCTest
 
 /// Endpoints of the real peers that `tools/peers up` started (its env file, KEY=VALUE lines).
 /// A missing file is a failure, never a skip: these tests exist to talk to real servers.
-struct PeerEnvironment {
+struct PeerEnvironment: Sendable {
     let values: [String: String]
     let path: String
 

@@ -1,0 +1,53 @@
+import Foundation
+import KafkaProtocol
+import XCTest
+@testable import KafkaClient
+
+/// Our consumer and a librdkafka consumer in one group (range assignor): they split the
+/// partitions, and when librdkafka leaves ours takes them all, with nothing lost.
+final class LibrdkafkaGroupTests: XCTestCase {
+    func testOurConsumerAndLibrdkafkaShareAGroup() async throws {
+        let tansu = try TansuFixture.load()
+        let cluster = try tansu.cluster()
+        let topic = try await tansu.createTopic("mixed-group", partitions: 4, on: cluster)
+        let group = "mixed-\(UInt32.random(in: 0...UInt32.max))"
+        let producer = try KafkaProducer(cluster: cluster)
+        var produced: Set<String> = []
+        for i in 0..<200 {
+            let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+            produced.insert("\(d.partition)/\(d.offset)")
+        }
+        let librdkafka = Librdkafka.runDetached(tansu.env, ["group", tansu.bootstrap, topic, group, "20"])
+
+        let collector = Collector()
+        var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .range,
+                                                       sessionTimeout: .seconds(6), heartbeatInterval: .milliseconds(300))
+        configuration.autoCommitInterval = .milliseconds(200)
+        configuration.onRebalance = { event in await collector.note("ours", event) }
+        let ours = KafkaConsumer(cluster: try tansu.cluster(), configuration: configuration)
+        let polling = Task { while !Task.isCancelled { await collector.add((try? await ours.poll(timeout: .milliseconds(200))) ?? []) } }
+
+        let theirs = try await librdkafka.value
+        for i in 200..<300 {
+            let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+            produced.insert("\(d.partition)/\(d.offset)")
+        }
+        try await waitUntil(seconds: 40, "ours holds all four partitions") { await ours.assignment.count == 4 }
+        let theirPositions = Set(theirs.compactMap { m in m.offset.map { "\(m.partition!)/\($0)" } })
+        try await waitUntil(seconds: 30, "every record consumed by one of the two") {
+            await collector.distinctPositions.union(theirPositions).isSuperset(of: produced)
+        }
+        polling.cancel()
+        _ = await polling.value
+        await ours.close()
+
+        let theirAssignments = theirs.compactMap(\.assigned).filter { !$0.isEmpty }
+        XCTAssertTrue(theirAssignments.contains { $0.count == 2 }, "librdkafka got two partitions: \(theirAssignments)")
+        let events = await collector.events.map(\.1)
+        XCTAssertTrue(events.contains { if case .assigned(let p) = $0 { p.count == 2 } else { false } }, "ours got two: \(events)")
+        XCTAssertFalse(theirPositions.isEmpty, "librdkafka consumed records")
+        print("kafka mixed group: librdkafka read \(theirPositions.count), ours \(await collector.distinctPositions.count) of \(produced.count)")
+        try await producer.close()
+        await cluster.close()
+    }
+}
