@@ -6,7 +6,8 @@ import Transport
 
 /// A MongoDB server in the test process, speaking OP_MSG through our codec, that answers each
 /// command with what `handler` returns: for the topologies and failures SecantusDB cannot show
-/// (a replica set, a failover, TLS, a corrupt reply).
+/// (a replica set, a failover, TLS, a corrupt reply, a connection lost mid-request). A handler
+/// reply of `{"$closeConnection": 1}` closes the connection instead of answering.
 final class FakeMongoServer: Sendable {
     typealias Handler = @Sendable (_ body: BSONDocument, _ sequences: [DocumentSequence]) -> BSONDocument
 
@@ -52,6 +53,7 @@ final class FakeMongoServer: Sendable {
                 while let (header, message) = try decoder.next() {
                     commands.names.withLock { $0.append(message.body.keys.first ?? "") }
                     let reply = handler(message.body, message.sequences)
+                    if reply["$closeConnection"] != nil { return }   // drop the connection, no reply
                     if message.flags.contains(.moreToCome) { continue }
                     replyID += 1
                     var bytes = OpMsg(body: reply).encode(requestID: replyID, responseTo: header.requestID, checksum: checksum)

@@ -119,4 +119,33 @@ final class PoolIntegrationTests: XCTestCase {
         print("mongo: \(reads) reads ran across the restart, none failed")
         await t.finish()
     }
+
+    /// With retryWrites=true (SecantusDB supports txnNumber outside transactions), writes keep
+    /// working across a restart too: a write that meets a dead connection is resent once with the
+    /// same lsid and txnNumber after the server is back.
+    func testRetryableWritesContinueAcrossARestart() async throws {
+        let env = try PeerEnvironment.load()
+        let t = try TestDatabase.make("retrywrites", url: try url(env, "retryWrites=true&serverSelectionTimeoutMS=60000"))
+        let c = t.database.collection("w")
+        let log = CommandLog(t.client)
+        try await c.insertOne(doc(#"{"_id": 0}"#))
+        XCTAssertNotNil(log.named("insert").first?.command["txnNumber"], "retryable writes carry a txnNumber")
+        let done = Mutex(false)
+        let restart = Task.detached {
+            defer { done.withLock { $0 = true } }
+            try env.peersTool(["restart", "mongo"])
+        }
+        var writes = 1
+        let deadline = Deadline.after(.seconds(60))
+        repeat {
+            try await c.insertOne(doc(#"{"_id": \#(writes)}"#))
+            writes += 1
+            try await Task.sleep(for: .milliseconds(50))
+        } while !done.withLock({ $0 }) && !deadline.hasPassed
+        try await restart.value
+        let count = try await c.countDocuments()
+        XCTAssertEqual(count, writes, "every write landed exactly once")
+        print("mongo: \(writes) retryable writes ran across the restart, none failed")
+        await t.finish()
+    }
 }

@@ -70,6 +70,61 @@ final class TopologyTests: XCTestCase {
         await client.close()
     }
 
+    /// retryWrites: the connection dies after the server got the insert; the insert is sent again
+    /// with the same lsid and txnNumber (so a real server applies it once). Without retryWrites it
+    /// is not resent, and a multi-document update is never retried.
+    func testRetryableWriteIsResentWithTheSameTxnNumber() async throws {
+        let seen = Mutex<[BSONDocument]>([])
+        let server = try FakeMongoServer { body, _ in
+            switch body.keys.first {
+            case "hello":
+                var hello = BSONDocumentBuilder()
+                hello.append(contentsOf: FakeMongoServer.helloReply(primary: true))
+                hello.append("logicalSessionTimeoutMinutes", 30)
+                return (try? hello.build()) ?? BSONDocument()
+            case "insert", "update":
+                let first = seen.withLock { list -> Bool in list.append(body); return list.count % 2 == 1 }
+                return first ? doc(#"{"$closeConnection": 1}"#) : FakeMongoServer.ok(["n": 1, "nModified": 1])
+            default:
+                return FakeMongoServer.ok()
+            }
+        }
+        defer { server.close() }
+        let client = try MongoClient("mongodb://\(server.address)/?retryWrites=true&serverSelectionTimeoutMS=3000")
+        let c = client.database("d").collection("c")
+        try await c.insertOne(doc(#"{"_id": 1}"#))
+        let attempts = seen.withLock { $0 }
+        XCTAssertEqual(attempts.count, 2)
+        XCTAssertNotNil(attempts[0]["txnNumber"])
+        XCTAssertEqual(attempts[0]["txnNumber"], attempts[1]["txnNumber"])
+        XCTAssertEqual(attempts[0]["lsid"], attempts[1]["lsid"])
+
+        // The next write takes the next txnNumber on the same pooled session.
+        seen.withLock { $0.removeAll() }
+        try await c.updateOne(filter: doc(#"{"_id": 1}"#), update: doc(#"{"$set": {"a": 1}}"#))
+        let second = seen.withLock { $0 }
+        XCTAssertEqual(second.count, 2)
+        XCTAssertEqual(second[0]["lsid"], attempts[0]["lsid"])
+        XCTAssertEqual(second[0]["txnNumber"]?.int64Value, (attempts[0]["txnNumber"]?.int64Value ?? 0) + 1)
+
+        // updateMany is not retryable: it fails with the network error and carries no txnNumber.
+        seen.withLock { $0.removeAll() }
+        let error = await expectMongoError { try await c.updateMany(filter: doc("{}"), update: doc(#"{"$set": {"b": 1}}"#)) }
+        XCTAssertEqual(error?.code, .network)
+        XCTAssertEqual(seen.withLock { $0.count }, 1)
+        XCTAssertNil(seen.withLock { $0.first?["txnNumber"] })
+        await client.close()
+
+        let plain = try MongoClient("mongodb://\(server.address)/?retryWrites=false&serverSelectionTimeoutMS=3000")
+        seen.withLock { $0.removeAll() }
+        let notRetried = await expectMongoError { try await plain.database("d").collection("c").insertOne(doc(#"{"_id": 2}"#)) }
+        XCTAssertEqual(notRetried?.code, .network)
+        XCTAssertTrue(notRetried?.isRetriable ?? false)
+        XCTAssertEqual(seen.withLock { $0.count }, 1, "retryWrites=false: sent once")
+        XCTAssertNil(seen.withLock { $0.first?["txnNumber"] })
+        await plain.close()
+    }
+
     func testNoPrimaryFailsServerSelectionInTime() async throws {
         let lonely = try FakeMongoServer { body, _ in
             body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: false, setName: "rs0") : FakeMongoServer.ok()

@@ -53,6 +53,11 @@ public final class ClientSession: Sendable {
         }
     }
 
+    /// The next transaction number, for a retryable write in this session outside a transaction.
+    func nextTxnNumber() -> Int64 {
+        state.withLock { $0.txnNumber += 1; return $0.txnNumber }
+    }
+
     func commandSucceeded() {
         state.withLock { if $0.transaction == .starting { $0.transaction = .inProgress } }
     }

@@ -13,6 +13,7 @@ import Transport
 public final class MongoClient: Sendable {
     public let connectionString: ConnectionString
     let topology: Topology
+    let serverSessions = ServerSessionPool()
     private let limits = Mutex<ServerDescription?>(nil)
     private let monitor = Mutex<(@Sendable (CommandEvent) -> Void)?>(nil)
 

@@ -210,7 +210,7 @@ public struct MongoCollection: Sendable {
         if let filters = options.arrayFilters {
             b.appendArray("arrayFilters") { a in for f in filters { a.append(.document(f)) } }
         }
-        let reply = try await client.execute(b, database: database, session: session, kind: .write)
+        let reply = try await client.execute(b, database: database, session: session, kind: .write, retryableWrite: true)
         return reply["value"]?.documentValue
     }
 

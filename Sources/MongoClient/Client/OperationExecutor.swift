@@ -12,13 +12,40 @@ enum OperationKind {
 extension MongoClient {
     /// Runs `command` (without `$db`) on the primary: adds the session fields and `$db`, checks the
     /// reply, and retries once where that is safe.
+    ///
+    /// A `retryableWrite` (one that changes at most one document per statement) with retryWrites on,
+    /// outside a transaction, on a server with sessions, is a retryable write: it carries an `lsid`
+    /// (the caller's session, or one from the client's pool) and a `txnNumber`, and after a network
+    /// error, a RetryableWriteError label or "not primary" it is sent once more with the same
+    /// numbers, so the server applies it at most once.
     func execute(_ command: BSONDocumentBuilder, database: String, sequences: [DocumentSequence] = [],
-                 session: ClientSession? = nil, kind: OperationKind, deadline: Deadline? = nil) async throws(MongoError) -> BSONDocument {
+                 session: ClientSession? = nil, kind: OperationKind, retryableWrite: Bool = false,
+                 deadline: Deadline? = nil) async throws(MongoError) -> BSONDocument {
+        var retryable: (lsid: BSONDocument, txnNumber: Int64)?
+        var pooled: ServerSessionPool.ServerSession?
+        if kind == .write, retryableWrite, connectionString.retryWrites, !(session?.isInTransaction ?? false),
+           let timeout = try await serverLimits(deadline: deadline).logicalSessionTimeoutMinutes {
+            if let session {
+                retryable = (session.lsid, session.nextTxnNumber())
+            } else {
+                let s = serverSessions.acquire(timeoutMinutes: timeout)
+                pooled = s
+                retryable = (s.lsid, s.txnNumber)
+            }
+        }
+        defer { if let pooled { serverSessions.release(pooled) } }
         var attempt = 0
         while true {
             attempt += 1
             var builder = command
-            let inTransaction = session?.appendFields(to: &builder) ?? false
+            let inTransaction: Bool
+            if let retryable {
+                builder.append("lsid", .document(retryable.lsid))
+                builder.append("txnNumber", .int64(retryable.txnNumber))
+                inTransaction = false
+            } else {
+                inTransaction = session?.appendFields(to: &builder) ?? false
+            }
             builder.append("$db", .string(database))
             let body: BSONDocument
             do { body = try builder.build() } catch { throw MongoError(error, "building the command") }
@@ -46,7 +73,9 @@ extension MongoClient {
                 let retry: Bool
                 switch kind {
                 case .read: retry = (networkFailure && connectionString.retryReads) || error.isNotWritablePrimary
-                case .write: retry = error.isNotWritablePrimary
+                case .write:
+                    retry = error.isNotWritablePrimary
+                        || (retryable != nil && (networkFailure || error.hasLabel("RetryableWriteError")))
                 }
                 if !retry { throw error }
             }

@@ -46,6 +46,14 @@ extension MongoClient {
     /// as a kind-1 document sequence. Ordered writes stop at the first failed statement.
     func runWrites(_ kind: WriteKind, collection: String, database: String, statements: [WriteStatement],
                    ordered: Bool, session: ClientSession?, extra: BSONDocument? = nil) async throws(MongoError) -> WriteOutcome {
+        // Retryable only when every statement changes at most one document (no multi update, no limit-0 delete).
+        let retryable = statements.allSatisfy { statement in
+            switch kind {
+            case .insert: return true
+            case .update: return statement.document["multi"]?.boolValue != true
+            case .delete: return statement.document["limit"]?.intValue == 1
+            }
+        }
         let limits = try await serverLimits()
         // A statement may be a whole maxBsonObjectSize document plus the update/delete wrapper.
         let maxStatement = limits.maxBsonObjectSize + (kind == .insert ? 0 : 16 * 1024)
@@ -71,7 +79,8 @@ extension MongoClient {
             b.append("ordered", .bool(ordered))
             if let extra { b.append(contentsOf: extra) }
             let sequence = DocumentSequence(identifier: kind.sequenceIdentifier, documents: batch.map(\.document))
-            let reply = try await execute(b, database: database, sequences: [sequence], session: session, kind: .write)
+            let reply = try await execute(b, database: database, sequences: [sequence], session: session, kind: .write,
+                                          retryableWrite: retryable)
             outcome.n += reply["n"]?.intValue ?? 0
             outcome.nModified += reply["nModified"]?.intValue ?? 0
             for item in reply["upserted"]?.arrayValue ?? BSONArray() {
