@@ -50,6 +50,8 @@ final class FakeBroker: Sendable {
                         .init(apiKey: FindCoordinatorRequest.apiKey, minVersion: 0, maxVersion: 3),
                         .init(apiKey: MetadataRequest.apiKey, minVersion: 0, maxVersion: 9),
                         .init(apiKey: SaslHandshakeRequest.apiKey, minVersion: 0, maxVersion: 1),
+                        .init(apiKey: ProduceRequest.apiKey, minVersion: 0, maxVersion: 9),
+                        .init(apiKey: InitProducerIdRequest.apiKey, minVersion: 0, maxVersion: 4),
                         .init(apiKey: SaslAuthenticateRequest.apiKey, minVersion: 0, maxVersion: 2),
                     ]
                     replies = [(try? ApiVersionsRequest.frameResponse(response, version: header.requestApiVersion,
