@@ -308,23 +308,27 @@ struct HTTPMessageParser: Sendable {
         var i = scanIndex
         defer { scanIndex = i }
         return try buffer.withUnsafeBufferPointer { p throws(HTTPError) -> Int? in
+            // Each byte is judged on the bytes up to it only, so splitting the input never
+            // changes the outcome (a fuzz finding: a limit checked after the loop fired on the
+            // position after the last byte received, before a bare LF there could be seen).
             while i < count {
                 if p[i] == HTTPSyntax.lf {
                     guard i > start && p[i - 1] == HTTPSyntax.cr else {
                         throw HTTPError(.bareLineEnding, "a chunk-size line ends in LF without CR")
                     }
-                    if i >= limitIndex { break }
+                    guard i < limitIndex else { throw chunkLineTooLong() }
                     i += 1
                     return i
                 }
-                if i >= limitIndex { break }
+                guard i < limitIndex else { throw chunkLineTooLong() }
                 i += 1
-            }
-            if i >= limitIndex {
-                throw HTTPError(.chunkLineTooLong, "a chunk-size line is longer than \(limits.maxChunkLineLength) bytes")
             }
             return nil
         }
+    }
+
+    private func chunkLineTooLong() -> HTTPError {
+        HTTPError(.chunkLineTooLong, "a chunk-size line is longer than \(limits.maxChunkLineLength) bytes")
     }
 
     // MARK: head

@@ -83,6 +83,11 @@ final class RequestParserRejectionTests: XCTestCase {
              code: .chunkLineTooLong, status: 400),
         Case(name: "bare LF after chunk size", raw: "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\na\r\n0\r\n\r\n",
              code: .bareLineEnding, status: 400),
+        // Fuzz finding: the bare LF sits exactly where the line limit runs out; fed a byte at a
+        // time the limit used to fire before the LF was seen.
+        Case(name: "bare LF ending a chunk-size line at the limit",
+             raw: "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b" + String(repeating: "d", count: 16) + "-\n",
+             code: .bareLineEnding, status: 400),
         Case(name: "obs-fold in trailers", raw: "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\n 2\r\n\r\n",
              code: .obsoleteLineFolding, status: 400),
         // smuggling (RFC 9112 §6.3, §11.2)
