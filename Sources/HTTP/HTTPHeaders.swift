@@ -116,8 +116,13 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
         kept.ranges.reserveCapacity(ranges.count)
         for i in ranges.indices where !nameEquals(i, name) {
             kept.appendRaw(storage[ranges[i].nameStart..<ranges[i].nameEnd], storage[ranges[i].valueStart..<ranges[i].valueEnd])
+            // Removing the invalid field makes the rest serializable again.
+            if kept.invalidField == nil && invalidField != nil
+                && !HTTPHeaders.isValid(name: storage[ranges[i].nameStart..<ranges[i].nameEnd],
+                                        value: storage[ranges[i].valueStart..<ranges[i].valueEnd]) {
+                kept.invalidField = String(decoding: storage[ranges[i].nameStart..<ranges[i].nameEnd], as: UTF8.self)
+            }
         }
-        kept.invalidField = invalidField
         self = kept
         return true
     }
@@ -220,10 +225,15 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
     }
 
     static func isValid(name: String, value: String) -> Bool {
-        guard HTTPSyntax.isToken(name.utf8) else { return false }
-        for b in value.utf8 where !HTTPSyntax.isFieldValue(b) { return false }
-        if let first = value.utf8.first, HTTPSyntax.isWhitespace(first) { return false }
-        if let last = value.utf8.last, HTTPSyntax.isWhitespace(last) { return false }
+        isValid(name: name.utf8, value: value.utf8)
+    }
+
+    static func isValid<N: Collection, V: BidirectionalCollection>(name: N, value: V) -> Bool
+    where N.Element == UInt8, V.Element == UInt8 {
+        guard HTTPSyntax.isToken(name) else { return false }
+        for b in value where !HTTPSyntax.isFieldValue(b) { return false }
+        if let first = value.first, HTTPSyntax.isWhitespace(first) { return false }
+        if let last = value.last, HTTPSyntax.isWhitespace(last) { return false }
         return true
     }
 }

@@ -42,6 +42,12 @@ final class SerializationTests: XCTestCase {
         XCTAssertThrowsError(try HTTPResponseHead(status: HTTPStatus(code: 200, reasonPhrase: "O\r\nK")).write(into: &bytes))
         XCTAssertThrowsError(try HTTPChunkedEncoding.appendEnd(trailers: ["Bad Name": "x"], into: &bytes))
         XCTAssertEqual(bytes, [], "nothing is written when serialization fails")
+        var repaired: HTTPHeaders = ["X-Good": "1", "X-Bad": "a\r\nb"]
+        repaired.remove("x-bad")
+        XCTAssertNoThrow(try HTTPResponseHead(status: .ok, headers: repaired).write(into: &bytes), "removing the bad field repairs the set")
+        var stillBad: HTTPHeaders = ["X Bad": "1", "X-Other": "2"]
+        stillBad.remove("x-other")
+        XCTAssertThrowsError(try HTTPResponseHead(status: .ok, headers: stillBad).write(into: &bytes))
     }
 
     /// Random requests: serialize, cut at random points, parse, compare.
