@@ -102,7 +102,7 @@ final class TansuProducerOptionsTests: XCTestCase {
         XCTAssertEqual(Set(seen.map(\.value)), Set(((0..<10).map { "p0-\($0)" } + ["p0-new"] + (0..<10).map { "p1-\($0)" })
             .map { Optional(Array($0.utf8)) }))
 
-        try await consumer.pause([p1])
+        await consumer.pause([p1])
         try await consumer.seek(p0, to: 3)
         try await consumer.seek(p1, to: 0)
         let afterSeek = try await consume(consumer, count: 8, seconds: 3)
