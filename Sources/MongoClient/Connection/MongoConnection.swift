@@ -95,10 +95,12 @@ public actor MongoConnection {
         guard !message.flags.contains(.moreToCome) else {
             throw MongoError(.invalidArgument, "a moreToCome request has no reply: use send(withoutReply:)")
         }
-        let requestID = try await send(message, deadline: deadline)
+        // One budget for writing the request and waiting for its reply.
+        let until = effective(deadline)
+        let requestID = try await send(message, deadline: until)
         busy = true
         defer { busy = false; lastUsed = .now() }
-        return try await receive(replyTo: requestID, deadline: effective(deadline))
+        return try await receive(replyTo: requestID, deadline: until)
     }
 
     /// Sends a message with moreToCome set (an unacknowledged write): the server sends nothing back.
