@@ -272,7 +272,22 @@ public actor KafkaConsumer {
                 }
                 continue
             }
-            let messages = try await fetchOnce(fetchable.mapValues { $0.position! }, deadline: deadline)
+            let wanted = fetchable.mapValues { $0.position! }
+            let outcomes: [FetchOutcome]
+            if let ready = prefetch, ready.positions == wanted {
+                outcomes = await ready.task.value
+            } else {
+                prefetch?.task.cancel()
+                let maxWait = min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1)))
+                outcomes = await startFetch(wanted, maxWait: maxWait).value
+            }
+            prefetch = nil
+            let messages = try await apply(outcomes)
+            if !messages.isEmpty {
+                // Fetch the next records while the application works on these.
+                let next = partitions.filter { !$0.value.paused && $0.value.position != nil }.mapValues { $0.position! }
+                if !next.isEmpty { prefetch = (next, await startFetch(next, maxWait: configuration.fetchMaxWait)) }
+            }
             if !messages.isEmpty || deadline.hasPassed { return messages }
         }
         return []
@@ -324,22 +339,31 @@ public actor KafkaConsumer {
         return out
     }
 
-    /// One Fetch per leader, in parallel; records at or after each position, positions advanced.
-    private func fetchOnce(_ positions: [KafkaTopicPartition: Int64], deadline: Deadline) async throws(KafkaError) -> [KafkaConsumerMessage] {
+    /// A fetch sent ahead (see `poll`), with the positions it asked for.
+    private var prefetch: (positions: [KafkaTopicPartition: Int64], task: Task<[FetchOutcome], Never>)?
+
+    /// Starts one Fetch per leader, in parallel, from `positions`.
+    private func startFetch(_ positions: [KafkaTopicPartition: Int64], maxWait: Duration) async -> Task<[FetchOutcome], Never> {
         var byLeader: [Int32: [KafkaTopicPartition: Int64]] = [:]
         for (partition, offset) in positions {
             guard let leader = try? await cluster.leader(for: partition) else { continue }
             byLeader[leader, default: [:]][partition] = offset
         }
-        let maxWait = min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1)))
-        let outcomes = await withTaskGroup(of: FetchOutcome.self) { group in
-            for (leader, wanted) in byLeader {
-                group.addTask { await self.fetch(from: leader, wanted, maxWait: maxWait) }
+        return Task {
+            await withTaskGroup(of: FetchOutcome.self) { group in
+                for (leader, wanted) in byLeader {
+                    group.addTask { await self.fetch(from: leader, wanted, maxWait: maxWait) }
+                }
+                var all: [FetchOutcome] = []
+                for await outcome in group { all.append(outcome) }
+                return all
             }
-            var all: [FetchOutcome] = []
-            for await outcome in group { all.append(outcome) }
-            return all
         }
+    }
+
+    /// Takes the records of fetch answers that are still current (no rebalance, seek or pause
+    /// since they were asked for) and advances the positions.
+    private func apply(_ outcomes: [FetchOutcome]) async throws(KafkaError) -> [KafkaConsumerMessage] {
         var messages: [KafkaConsumerMessage] = []
         for outcome in outcomes {
             if let error = outcome.error {
@@ -577,6 +601,8 @@ public actor KafkaConsumer {
             for action in actions { _ = await perform(action) }
         }
         closed = true
+        prefetch?.task.cancel()
+        prefetch = nil
         groupTask?.cancel()
         await groupTask?.value
         partitions = [:]
@@ -587,6 +613,8 @@ public actor KafkaConsumer {
     /// Stops without committing or leaving, as a crashed process would (tests of failover).
     public func abandon() async {
         closed = true
+        prefetch?.task.cancel()
+        prefetch = nil
         groupTask?.cancel()
         await groupTask?.value
         if ownsCluster { await cluster.close() }
