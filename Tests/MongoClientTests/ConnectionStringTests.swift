@@ -61,6 +61,8 @@ final class ConnectionStringTests: XCTestCase {
             ("mongodb://h/a$b", "database name"),
             ("mongodb://h1,h2/?directConnection=true", "one host"),
             ("mongodb://:p@h", "user name is empty"),
+            ("mongodb://" + String(repeating: "h", count: ConnectionString.maxLength), "limit"),
+            ("mongodb://" + Array(repeating: "h", count: ConnectionString.maxHosts + 1).joined(separator: ","), "limit"),
         ]
         for (url, fragment) in cases {
             XCTAssertThrowsError(try ConnectionString(url), url) { error in

@@ -55,6 +55,8 @@ final class ScramTests: XCTestCase {
         for bad in ["r=xyz123,s=QSXCR+Q6sek8bf92,i=4096",     // nonce not extended from ours
                     "r=abc,s=QSXCR+Q6sek8bf92,i=4096",        // not extended at all
                     "r=abcdef,s=QSXCR+Q6sek8bf92,i=1000",     // too few iterations
+                    "r=abcdef,s=QSXCR+Q6sek8bf92,i=1000001",  // more than the limit
+                    "r=abcdef,s=QSXCR+Q6sek8bf92,i=x",        // not a number
                     "r=abcdef,s=!!!,i=4096",                  // salt not base64
                     "r=abcdef,i=4096"] {                      // no salt
             XCTAssertThrowsError(try scram.clientFinalMessage(serverFirst: bad), bad) {

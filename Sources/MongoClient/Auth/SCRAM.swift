@@ -23,6 +23,9 @@ public struct ScramClient: Sendable {
     public let clientNonce: String
     private var serverSignature: [UInt8]?
 
+    /// Most PBKDF2 iterations accepted from a server (MongoDB uses 15 000 for SHA-256, 10 000 for SHA-1).
+    public static let maxIterations = 1_000_000
+
     /// MongoDB's password preparation: SCRAM-SHA-256 uses the SASLprep'd password; SCRAM-SHA-1
     /// uses hex(md5("user:mongo:password")), the legacy MONGODB-CR digest.
     public init(mechanism: Mechanism, username: String, password: String, clientNonce: String? = nil) throws(MongoError) {
@@ -74,6 +77,10 @@ public struct ScramClient: Sendable {
         guard let iterations = Int(iterationsText), iterations >= 4096 else {
             // The MongoDB auth spec: fewer than 4096 iterations is a downgrade; refuse it.
             throw MongoError(.authenticationFailed, "SCRAM iteration count \(iterationsText) is below the minimum 4096")
+        }
+        guard iterations <= Self.maxIterations else {
+            // A hostile server could otherwise pin a core for minutes per connection.
+            throw MongoError(.authenticationFailed, "SCRAM iteration count \(iterations) is above the limit \(Self.maxIterations)")
         }
         let hash = mechanism.hash
         let salted: [UInt8]

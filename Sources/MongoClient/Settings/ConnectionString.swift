@@ -43,8 +43,15 @@ public struct ConnectionString: Sendable {
     public var appName: String?
     public var unknownOptions: [String: String] = [:]
 
+    /// Longest URL accepted, and most hosts in it: limits for a parser that may see untrusted text.
+    public static let maxLength = 16 * 1024
+    public static let maxHosts = 256
+
     public init(_ text: String) throws(MongoError) {
         func fail(_ message: String) -> MongoError { MongoError(.invalidConnectionString, message) }
+        guard text.utf8.count <= Self.maxLength else {
+            throw fail("the URL is \(text.utf8.count) bytes; the limit is \(Self.maxLength)")
+        }
         let scheme = "mongodb://"
         guard text.hasPrefix(scheme) else {
             if text.hasPrefix("mongodb+srv://") { throw fail("mongodb+srv:// needs DNS SRV lookups, which this client does not do; list the hosts with mongodb://") }
@@ -78,7 +85,9 @@ public struct ConnectionString: Sendable {
             if parts.count == 2 { password = try Self.percentDecode(parts[1], what: "password") }
         }
         guard !rest.isEmpty else { throw fail("no host given") }
-        for hostText in rest.split(separator: ",", omittingEmptySubsequences: false) {
+        let hostTexts = rest.split(separator: ",", omittingEmptySubsequences: false)
+        guard hostTexts.count <= Self.maxHosts else { throw fail("\(hostTexts.count) hosts; the limit is \(Self.maxHosts)") }
+        for hostText in hostTexts {
             hosts.append(try Self.parseHost(hostText))
         }
         if let path, !path.isEmpty {
