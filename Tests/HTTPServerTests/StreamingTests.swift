@@ -29,6 +29,14 @@ final class StreamingTests: XCTestCase {
         await server.shutdown(deadline: .seconds(2))
     }
 
+    func testEventWireFormat() {
+        let event = ServerSentEvent(data: "a\r\nb\rc\nd", event: "ty\npe", id: "7\r", retry: 1500)
+        XCTAssertEqual(String(decoding: event.wireBytes, as: UTF8.self),
+                       "id: 7\nevent: type\nretry: 1500\ndata: a\ndata: b\ndata: c\ndata: d\n\n",
+                       "every line ending splits data; CR/LF cannot inject fields through id or event")
+        XCTAssertEqual(String(decoding: ServerSentEvent(data: "").wireBytes, as: UTF8.self), "data: \n\n")
+    }
+
     func testEventsArriveAsTheyAreSentNotAtTheEnd() async throws {
         var router = Router()
         router.get("/events") { _, _ in
