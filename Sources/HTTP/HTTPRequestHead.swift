@@ -61,9 +61,10 @@ public struct HTTPRequestHead: Sendable, Equatable {
         return headers.containsToken("keep-alive", in: "connection")
     }
 
-    /// Whether the client waits for `100 Continue` before sending its body.
+    /// Whether the client waits for `100 Continue` before sending its body (ignored from
+    /// HTTP/1.0 clients, which cannot understand an interim response: RFC 9110 §10.1.1).
     public var expectsContinue: Bool {
-        version == .http1_1 && headers.containsToken("100-continue", in: "expect")
+        version != .http1_0 && headers.containsToken("100-continue", in: "expect")
     }
 }
 

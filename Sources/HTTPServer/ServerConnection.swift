@@ -165,8 +165,9 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
                 wentIdle = true
                 deadline = .after(configuration.keepAliveIdleTimeout)
             } else {
-                if headDeadline == nil { headDeadline = .after(configuration.headerReadTimeout) }
-                deadline = headDeadline!
+                let started = headDeadline ?? .after(configuration.headerReadTimeout)
+                headDeadline = started
+                deadline = started
             }
             let n: Int
             do {
