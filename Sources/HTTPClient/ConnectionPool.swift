@@ -33,6 +33,9 @@ final class ConnectionPool: Sendable {
     private struct HostPool {
         let permits: AsyncSemaphore
         var idle: [IdleConnection] = []
+        /// Leases held or being waited for. A host with none and nothing idle is forgotten, so a
+        /// client that calls many hosts (webhooks) does not keep an entry for each forever.
+        var users = 0
     }
 
     private struct State {
@@ -57,15 +60,15 @@ final class ConnectionPool: Sendable {
     func lease(_ key: PoolKey, deadline: Deadline, connectTimeout: Duration) async throws(HTTPClientError) -> ConnectionLease {
         let permits: AsyncSemaphore? = state.withLock { s in
             if s.isShutdown { return nil }
-            if let pool = s.hosts[key] { return pool.permits }
-            let pool = HostPool(permits: AsyncSemaphore(permits: maxConnectionsPerHost))
-            s.hosts[key] = pool
-            return pool.permits
+            if s.hosts[key] == nil { s.hosts[key] = HostPool(permits: AsyncSemaphore(permits: maxConnectionsPerHost)) }
+            s.hosts[key]!.users += 1
+            return s.hosts[key]!.permits
         }
         guard let permits else { throw HTTPClientError(.shutdown, "the client was shut down") }
         do {
             try await permits.acquire(deadline: deadline)
         } catch {
+            leave(key)
             if error.code == .timedOut {
                 throw HTTPClientError(.poolTimeout, "no connection to \(key) came free before the deadline (\(maxConnectionsPerHost) in use)")
             }
@@ -84,7 +87,17 @@ final class ConnectionPool: Sendable {
             return ConnectionLease(connection: connection, isReused: false, pool: self, permits: permits)
         } catch {
             permits.release()
+            leave(key)
             throw error
+        }
+    }
+
+    /// One user of `key`'s pool is done; forgets the host if nothing else uses it.
+    private func leave(_ key: PoolKey) {
+        state.withLock { s in
+            guard s.hosts[key] != nil else { return }
+            s.hosts[key]!.users -= 1
+            if s.hosts[key]!.users == 0 && s.hosts[key]!.idle.isEmpty { s.hosts[key] = nil }
         }
     }
 
@@ -104,14 +117,17 @@ final class ConnectionPool: Sendable {
 
     /// Called once per lease. A reusable connection goes back to its host's idle list.
     fileprivate func giveBack(_ connection: ClientConnection, reusable: Bool, permits: AsyncSemaphore) {
-        var keep = reusable && !connection.isClosed
-        if keep {
-            keep = state.withLock { s in
-                guard !s.isShutdown, s.hosts[connection.key] != nil else { return false }
-                s.hosts[connection.key]!.idle.append(IdleConnection(connection: connection, since: .now()))
+        let key = connection.key
+        let keep: Bool = state.withLock { s in
+            guard s.hosts[key] != nil else { return false }
+            s.hosts[key]!.users -= 1
+            if reusable && !connection.isClosed && !s.isShutdown {
+                s.hosts[key]!.idle.append(IdleConnection(connection: connection, since: .now()))
                 if s.sweeper == nil { s.sweeper = startSweeper() }
                 return true
             }
+            if s.hosts[key]!.users == 0 && s.hosts[key]!.idle.isEmpty { s.hosts[key] = nil }
+            return false
         }
         if !keep { connection.close() }
         permits.release()
@@ -134,7 +150,7 @@ final class ConnectionPool: Sendable {
         var expired: [ClientConnection] = []
         let keepRunning: Bool = state.withLock { s in
             var anyIdle = false
-            for key in s.hosts.keys {
+            for key in Array(s.hosts.keys) {
                 s.hosts[key]!.idle.removeAll { entry in
                     if entry.since + idleTimeout <= now || entry.connection.isClosed {
                         expired.append(entry.connection)
@@ -142,7 +158,11 @@ final class ConnectionPool: Sendable {
                     }
                     return false
                 }
-                anyIdle = anyIdle || !s.hosts[key]!.idle.isEmpty
+                if s.hosts[key]!.idle.isEmpty {
+                    if s.hosts[key]!.users == 0 { s.hosts[key] = nil }
+                } else {
+                    anyIdle = true
+                }
             }
             if !anyIdle { s.sweeper = nil }
             return anyIdle
@@ -156,7 +176,10 @@ final class ConnectionPool: Sendable {
         let (idle, sweeper): ([ClientConnection], Task<Void, Never>?) = state.withLock { s in
             s.isShutdown = true
             let idle = s.hosts.values.flatMap { $0.idle.map(\.connection) }
-            for key in s.hosts.keys { s.hosts[key]!.idle.removeAll() }
+            for key in Array(s.hosts.keys) {
+                s.hosts[key]!.idle.removeAll()
+                if s.hosts[key]!.users == 0 { s.hosts[key] = nil }
+            }
             let sweeper = s.sweeper
             s.sweeper = nil
             return (idle, sweeper)
@@ -164,6 +187,9 @@ final class ConnectionPool: Sendable {
         sweeper?.cancel()
         for c in idle { c.close() }
     }
+
+    /// Hosts the pool has an entry for (in use, waited for, or with idle connections).
+    var hostCount: Int { state.withLock { $0.hosts.count } }
 
     /// Connections busy and idle for one host.
     func statistics(_ key: PoolKey) -> HTTPClient.PoolStatistics {

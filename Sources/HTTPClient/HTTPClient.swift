@@ -41,6 +41,10 @@ public final class HTTPClient: Sendable {
 
     public func poolStatistics(for url: HTTPClientURL) -> PoolStatistics { pool.statistics(PoolKey(url)) }
 
+    /// Hosts the pool keeps state for: in use, waited for, or with idle connections. A host is
+    /// forgotten once none of these holds, so calling many hosts does not grow the pool for ever.
+    public var pooledHostCount: Int { pool.hostCount }
+
     // MARK: convenience
 
     public func get(_ url: String, headers: HTTPHeaders = HTTPHeaders()) async throws(HTTPClientError) -> HTTPClientResponse {

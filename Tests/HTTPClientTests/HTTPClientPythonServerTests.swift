@@ -280,6 +280,21 @@ final class HTTPClientPythonServerTests: XCTestCase {
         XCTAssertEqual(value15, "Hello, World!")
     }
 
+    func testHostsWithNothingPooledAreForgotten() async throws {
+        let client = makeClient { $0.idleTimeout = .milliseconds(100) }
+        defer { client.shutdown() }
+        let others = [try PythonTestServer(), try PythonTestServer()]
+        defer { others.forEach { $0.stop() } }
+        for s in [server!] + others { _ = try await client.get(s.url("/hello")).collect(upTo: 64) }
+        XCTAssertEqual(client.pooledHostCount, 3, "each host keeps its idle connection")
+        _ = try await client.get(server.url("/close")).collect(upTo: 64)
+        try await Task.sleep(for: .milliseconds(500))
+        XCTAssertEqual(client.pooledHostCount, 0, "idle connections evicted, hosts forgotten")
+        let again = text(try await client.get(server.url("/hello")).collect(upTo: 64))
+        XCTAssertEqual(again, "Hello, World!")
+        XCTAssertEqual(client.pooledHostCount, 1)
+    }
+
     func testUnreadBodyClosesTheConnectionInsteadOfLeakingIt() async throws {
         let client = makeClient { $0.maxConnectionsPerHost = 1 }
         defer { client.shutdown() }
