@@ -1,6 +1,7 @@
-// BenchRedis HOST PORT OP PIPELINE CALLERS REQUESTS
-// Our client: CALLERS concurrent tasks on ONE connection (automatic pipelining), REQUESTS commands in
-// total; with PIPELINE > 1 each caller sends explicit pipelines of that many commands.
+// BenchRedis HOST PORT OP PIPELINE CALLERS REQUESTS [CONNECTIONS]
+// Our client: CALLERS concurrent tasks on CONNECTIONS connections (default 1: every caller shares one
+// connection and automatic pipelining coalesces their commands), REQUESTS commands in total; with
+// PIPELINE > 1 each caller sends explicit pipelines of that many commands.
 // Prints one line: `ours OP P=PIPELINE ops/s=X`.
 import RedisClient
 import RESP
@@ -10,22 +11,26 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
-guard arguments.count == 7, let port = Int(arguments[2]), let depth = Int(arguments[4]),
+guard arguments.count == 7 || arguments.count == 8, let port = Int(arguments[2]), let depth = Int(arguments[4]),
       let callers = Int(arguments[5]), let requests = Int(arguments[6]), ["get", "set"].contains(arguments[3]) else {
-    print("usage: BenchRedis HOST PORT get|set PIPELINE CALLERS REQUESTS")
+    print("usage: BenchRedis HOST PORT get|set PIPELINE CALLERS REQUESTS [CONNECTIONS]")
     exit(2)
 }
 let isGet = arguments[3] == "get"
 var configuration = RedisConfiguration(host: arguments[1], port: port)
 configuration.commandTimeout = .seconds(60)
-let connection = try await RedisConnection.connect(configuration)
+let connectionCount = arguments.count == 8 ? max(1, Int(arguments[7]) ?? 1) : 1
+var connections: [RedisConnection] = []
+for _ in 0..<connectionCount { connections.append(try await RedisConnection.connect(configuration)) }
+let connection = connections[0]
 let value = [UInt8](repeating: UInt8(ascii: "x"), count: 3)  // redis-benchmark's default -d 3
 _ = try await connection.send(SET("key:__rand_int__", value))
 
 let perCaller = requests / callers / depth
 let start = Deadline.now()
 try await withThrowingTaskGroup(of: Void.self) { group in
-    for _ in 0..<callers {
+    for caller in 0..<callers {
+        let connection = connections[caller % connectionCount]
         group.addTask {
             for _ in 0..<perCaller {
                 if depth == 1 {
@@ -48,4 +53,4 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 let elapsed = Double(Deadline.now().nanoseconds - start.nanoseconds) / 1e9
 let done = perCaller * callers * depth
 print("ours \(arguments[3]) P=\(depth) ops/s=\(Int(Double(done) / elapsed))")
-connection.close()
+for connection in connections { connection.close() }
