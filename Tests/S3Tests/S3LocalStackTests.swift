@@ -157,6 +157,27 @@ final class S3LocalStackTests: XCTestCase {
         XCTAssertEqual(missing?.code, .noSuchKey)
     }
 
+    func testPresignedURLsWorkWithAPlainHTTPClientAndTamperingIsRefused() async throws {
+        let key = "presigned/a b+c.txt"
+        let put = try s3.presignedURL(method: .put, bucket: bucket, key: key, expires: 300)
+        let http = HTTPClient()
+        defer { http.shutdown() }
+        let uploaded = try await http.put(put, body: .string("via presigned URL"))
+        XCTAssertEqual(uploaded.status, .ok)
+        try await uploaded.discard()
+        let get = try s3.presignedURL(method: .get, bucket: bucket, key: key, expires: 300)
+        let body = try await http.get(get).collect(upTo: 100)
+        XCTAssertEqual(String(decoding: body, as: UTF8.self), "via presigned URL")
+        // LocalStack checks presigned signatures: a changed signature and a PUT URL used for GET fail.
+        let tampered = String(get.dropLast()) + (get.hasSuffix("0") ? "1" : "0")
+        let refused = try await http.get(tampered)
+        XCTAssertEqual(refused.status, .forbidden)
+        try await refused.discard()
+        let wrongMethod = try await http.get(put)
+        XCTAssertEqual(wrongMethod.status, .forbidden)
+        try await wrongMethod.discard()
+    }
+
     // MARK: listing
 
     func testListObjectsV2PaginatesAndGroupsByDelimiter() async throws {
