@@ -122,7 +122,7 @@ extension RedisConnection {
         /// (a reply nobody asked for).
         mutating func dispatch(_ values: [RESPValue], from link: Link, effects: inout Effects) -> RedisError? {
             guard case .connected(let current) = phase, current === link else { return nil }
-            lastRead = .now()
+            if idleTimeout != nil { lastRead = .now() }
             for value in values {
                 if case .push(let items) = value {
                     handlePush(items, effects: &effects)
