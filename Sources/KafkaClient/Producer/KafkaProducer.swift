@@ -129,7 +129,10 @@ public actor KafkaProducer {
             } else {
                 partitionIndex = chooser.partition(topic: topic, key: record.key, partitionCount: count)
             }
-            let target = KafkaTopicPartition(topic, partitionIndex)
+            var target = KafkaTopicPartition(topic, partitionIndex)
+            if explicit == nil && record.key == nil {
+                target = stickyTarget(target, adding: Self.estimatedSize(record), partitionCount: count)
+            }
             if !wait {
                 add(record, to: target, waiter: nil)
                 return nil
@@ -199,6 +202,20 @@ public actor KafkaProducer {
         }
         if opened && !full { scheduleWake(at: .now() + configuration.linger) }
         if full || !inFlight && configuration.linger == .zero { drain() }
+    }
+
+    /// A keyless record that would overflow its sticky partition's open batch closes that batch
+    /// and moves to the next sticky partition (as the Java client re-routes it), instead of
+    /// starting a one-record batch behind the closed one.
+    private func stickyTarget(_ target: KafkaTopicPartition, adding size: Int, partitionCount: Int) -> KafkaTopicPartition {
+        guard let open = queues[target]?.open, open.bytes + size > configuration.batchBytes else { return target }
+        modify(&queues[target]!) { queue in
+            queue.ready.append(queue.open!)
+            queue.open = nil
+        }
+        chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCount)
+        drain()
+        return KafkaTopicPartition(target.topic, chooser.partition(topic: target.topic, key: nil, partitionCount: partitionCount))
     }
 
     /// Wakes `drain` at `deadline` (linger expiry, retry backoff) unless a wake-up is already due earlier.
