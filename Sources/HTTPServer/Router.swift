@@ -141,7 +141,7 @@ struct CompiledRouter: Sendable {
         var pathMatched = false
         var allowed: [HTTPMethod] = []
         // Literal routes first: one lookup for the common case. "/a/" and "/a" are the same route.
-        let key = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : String(rawPath)
+        let key = rawPath.utf8.count > 1 && rawPath.utf8.last == UInt8(ascii: "/") ? String(rawPath.dropLast()) : String(rawPath)
         if let candidates = literal[key] {
             if let entry = Self.pick(candidates, method) {
                 return Match(handler: entry.handler, pattern: entry.pattern, parameters: PathParameters())

@@ -400,7 +400,8 @@ final class ServerConnection<Stream: ByteStream>: RequestBodySource, ResponseBod
         case .bytes(let bytes): if bytes.count < configuration.gzip.minimumSize { return false }
         case .stream: break
         }
-        guard !response.headers.contains("content-encoding"),
+        // Cheapest test first: most benchmark-style clients send no Accept-Encoding at all.
+        guard request.headers.contains("accept-encoding"), !response.headers.contains("content-encoding"),
               let contentType = response.headers["content-type"], GzipPolicy.isCompressible(contentType[...]) else { return false }
         return AcceptEncoding.allowsGzip(request.headers)
     }
