@@ -116,6 +116,27 @@ final class StreamingTests: XCTestCase {
         await server.shutdown(deadline: .seconds(2))
     }
 
+    func testAProducerThatFailsMidStreamLeavesTheBodyVisiblyIncomplete() async throws {
+        var router = Router()
+        router.get("/broken") { _, _ in
+            .stream(contentType: "text/plain") { writer in
+                try await writer.write("partial")
+                throw HTTPServerError.problem(.internalServerError, "the source failed")
+            }
+        }
+        let (server, port) = try startServer(router)
+        let client = try await RawClient(port: port)
+        try await client.send("GET /broken HTTP/1.1\r\nHost: x\r\n\r\n")
+        do {
+            _ = try await client.readResponse()
+            XCTFail("the body must not look complete")
+        } catch let error as HTTPError {
+            XCTAssertEqual(error.code, .truncatedMessage, "no last chunk: the client knows the body is cut short")
+        }
+        client.close()
+        await server.shutdown(deadline: .seconds(2))
+    }
+
     /// 1 GiB through a handler that counts it: memory must stay flat because the body is pulled
     /// from the socket only as fast as the handler consumes it.
     func testOneGiBUploadStreamsInBoundedMemory() async throws {
