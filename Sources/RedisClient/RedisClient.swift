@@ -71,7 +71,7 @@ public final class RedisClient: Sendable {
     }
 
     private func subscriberConnection() async throws(RedisError) -> RedisConnection {
-        if shared.protocolVersion != 2 { return shared }
+        if shared.negotiatedProtocolVersion != 2 { return shared }
         if let existing = subscriber.withLock({ $0 }) { return existing }
         let made = try await RedisConnection.connect(shared.configuration)
         let winner = subscriber.withLock { current -> RedisConnection in

@@ -112,6 +112,9 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// The protocol the latest socket agreed to, also while reconnecting (0 before the first).
+    public var negotiatedProtocolVersion: Int { state.withLock { $0.lastProtocolVersion } }
+
     public var isClosed: Bool {
         state.withLock { s in
             if case .closed = s.phase { return true }

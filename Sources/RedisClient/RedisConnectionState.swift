@@ -21,6 +21,8 @@ extension RedisConnection {
         /// When the timer task wakes next.
         var timerTarget: Deadline = .distantFuture
         var timerTask: Task<Void, Never>?
+        /// The protocol of the latest socket (kept while reconnecting).
+        var lastProtocolVersion = 0
         let commandTimeout: Duration?
         let idleTimeout: Duration?
         let reconnects: Bool
@@ -247,6 +249,7 @@ extension RedisConnection {
             case .connecting, .dormant: break
             }
             phase = .connected(link)
+            lastProtocolVersion = link.protocolVersion
             lastRead = .now()
             let channels = subscriptions.channels.keys.sorted()
             if !channels.isEmpty {

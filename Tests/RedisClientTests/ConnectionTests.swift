@@ -58,6 +58,50 @@ final class ConnectionTests: XCTestCase {
         await assertEqual(try await connection.send(DEL((0..<50).map { "\(key):\($0)" })), 50)
     }
 
+    func testCancellationStormLeavesEveryOtherCallerWithItsOwnReply() async throws {
+        let connection = try await RedisConnection.connect(PeerEnvironment.redisConfiguration())
+        defer { connection.close() }
+        let prefix = uniqueKey("storm")
+        var tasks: [(Int, Task<Bool, Error>)] = []
+        for caller in 0..<600 {
+            tasks.append((caller, Task {
+                let key = "\(prefix):\(caller)"
+                _ = try await connection.send(SET(key, "v\(caller)", expiry: .seconds(60)))
+                for _ in 0..<5 {
+                    guard try await connection.send(GET(key))?.text == "v\(caller)" else { return false }
+                }
+                return true
+            }))
+        }
+        // Cancel every third caller at some point of its run (before, during or after its commands):
+        // the cancellations are spread over the first ~15 ms.
+        let canceller = Task {
+            for (caller, task) in tasks where caller % 3 == 0 {
+                try? await Task.sleep(for: .microseconds(75))
+                task.cancel()
+            }
+        }
+        await canceller.value
+        var completed = 0, cancelled = 0, cancelledMidFlight = 0
+        for (caller, task) in tasks {
+            do {
+                let ok = try await task.value
+                XCTAssertTrue(ok, "caller \(caller) got someone else's reply")
+                completed += 1
+            } catch let error as RedisError {
+                XCTAssertEqual(error.code, .cancelled, "caller \(caller)")
+                XCTAssertEqual(caller % 3, 0, "only cancelled callers may fail")
+                if error.message.contains("awaiting") { cancelledMidFlight += 1 }
+                cancelled += 1
+            }
+        }
+        print("cancellation storm: \(completed) callers completed, \(cancelled) cancelled (\(cancelledMidFlight) while awaiting a reply)")
+        XCTAssertGreaterThanOrEqual(completed, 400)
+        XCTAssertEqual(completed + cancelled, 600)
+        await assertEqual(try await connection.send(PING()), "PONG")
+        await assertEqual(try await connection.send(["ECHO", "in order"]), .bulk("in order"))
+    }
+
     func testTimedOutCommandKeepsConnection() async throws {
         let connection = try await RedisConnection.connect(PeerEnvironment.redisConfiguration())
         defer { connection.close() }
