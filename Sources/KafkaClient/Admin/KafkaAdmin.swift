@@ -61,8 +61,8 @@ public struct KafkaAdmin: Sendable {
     public func deleteTopics(_ names: [String]) async throws(KafkaError) {
         var request = DeleteTopicsRequest()
         request.timeoutMs = 30_000
+        // By name (versions up to 5; the client caps DeleteTopics there).
         request.topicNames = names
-        request.topics = names.map { DeleteTopicsRequest.DeleteTopicState(name: $0) }
         let response = try await controllerSend(request)
         for result in response.responses {
             if let error = KafkaError.broker(result.errorCode, "delete topic \(result.name ?? "?")", message: result.errorMessage) {
@@ -106,12 +106,9 @@ public struct KafkaAdmin: Sendable {
             for group in response.groups {
                 if let error = KafkaError.broker(group.errorCode, "describe group \(group.groupId)") { throw error }
                 let members = group.members.map { member in
-                    let assignment = (try? KafkaConsumerProtocol.decodeAssignment(member.memberAssignment))?.assignment
-                    let partitions = assignment?.assignedPartitions.flatMap { topic in
-                        topic.partitions.map { KafkaTopicPartition(topic.topic, $0) }
-                    } ?? []
-                    return KafkaGroupDescription.Member(memberId: member.memberId, clientId: member.clientId,
-                                                        clientHost: member.clientHost, assignment: partitions.sorted())
+                    KafkaGroupDescription.Member(memberId: member.memberId, clientId: member.clientId,
+                                                 clientHost: member.clientHost,
+                                                 assignment: Self.partitions(ofAssignment: member.memberAssignment))
                 }
                 out.append(KafkaGroupDescription(groupId: group.groupId, state: group.groupState,
                                                  protocolType: group.protocolType, protocolName: group.protocolData,
@@ -119,6 +116,15 @@ public struct KafkaAdmin: Sendable {
             }
         }
         return out
+    }
+
+    /// The partitions in a consumer-protocol assignment (DescribeGroups member data); empty when
+    /// there is none or it does not decode (another protocol type).
+    static func partitions(ofAssignment bytes: [UInt8]) -> [KafkaTopicPartition] {
+        guard !bytes.isEmpty, let assignment = try? KafkaConsumerProtocol.decodeAssignment(bytes).assignment else { return [] }
+        return assignment.assignedPartitions.flatMap { topic in
+            topic.partitions.map { KafkaTopicPartition(topic.topic, $0) }
+        }.sorted()
     }
 
     /// Topic changes go to the controller (any broker forwards them in KRaft clusters).

@@ -221,6 +221,12 @@ public actor KafkaConsumer {
     /// The partitions this consumer reads now.
     public var assignment: [KafkaTopicPartition] { partitions.keys.sorted() }
 
+    /// The member id the group coordinator gave this consumer (nil without a group or before joining).
+    public var memberId: String? {
+        guard let id = machine?.memberId, !id.isEmpty else { return nil }
+        return id
+    }
+
     /// Whether the group has given this consumer its partitions (always true without a group).
     public var isStable: Bool { machine?.isStable ?? true }
 
