@@ -254,9 +254,11 @@ final class HTTPClientPythonServerTests: XCTestCase {
     func testWaitingForAPooledConnectionTimesOut() async throws {
         let client = makeClient { $0.maxConnectionsPerHost = 1 }
         defer { client.shutdown() }
-        let slowURL = server.url("/slow?delay=1")
+        let slowURL = server.url("/slow?delay=2")
         let slow = Task { try await client.get(slowURL).collect(upTo: 10) }
-        try await Task.sleep(for: .milliseconds(200))
+        // Wait until the slow request holds the only connection (however loaded the machine is).
+        let poolURL = try HTTPClientURL(server.url("/"))
+        while client.poolStatistics(for: poolURL).inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
         var request = try HTTPClientRequest(url: server.url("/hello"))
         request.timeout = .milliseconds(200)
         let error = await expectClientError { () async throws(HTTPClientError) in try await client.execute(request) }
