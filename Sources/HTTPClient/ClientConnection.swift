@@ -41,6 +41,10 @@ final class ClientConnection: @unchecked Sendable {
         stream.close()
     }
 
+    /// After a response that came while the request was still being sent: the request was cut
+    /// short, so the connection cannot carry another one.
+    func markNotReusable() { requestWantsClose = true }
+
     /// Whether the finished exchange leaves the connection fit for another request.
     var reusable: Bool {
         guard responseComplete, let head, !isClosed, !requestWantsClose, head.keepAlive else { return false }

@@ -157,6 +157,13 @@ public final class HTTPClient: Sendable {
                                       wantsClose: request.headers.containsToken("close", in: "connection"),
                                       body: request.body, deadline: deadline, bodyStarted: &bodyStarted)
         } catch {
+            // A server may answer before it has read the whole body (413, 401...) and close: that
+            // answer, if it came, says more than the failed write.
+            if error.code == .connectionClosed,
+               let early = try? await connection.readHead(deadline: min(deadline, .after(.seconds(1)))) {
+                connection.markNotReusable()
+                return response(early, lease: lease, connection: connection)
+            }
             lease.release(reusable: false)
             // A reused connection that fails while we write was closed by the server before it
             // read our request (its idle timeout racing ours).
@@ -170,13 +177,18 @@ public final class HTTPClient: Sendable {
             let staleConnection = lease.isReused && error.code == .connectionClosed && !connection.receivedResponseBytes
             throw AttemptFailure(error: error, safeToRetry: staleConnection, backOff: false)
         }
+        return response(responseHead, lease: lease, connection: connection)
+    }
+
+    /// The response for a head just read: complete at once when it has no body, else streaming.
+    private func response(_ head: HTTPResponseHead, lease: ConnectionLease, connection: ClientConnection) -> HTTPClientResponse {
         if connection.responseComplete {
             lease.release(reusable: connection.reusable)
-            return HTTPClientResponse(head: responseHead, body: .empty)
+            return HTTPClientResponse(head: head, body: .empty)
         }
         let reader = ResponseBodyReader(lease: lease, readTimeout: configuration.readTimeout,
                                         expectedLength: connection.expectedBodyLength)
-        return HTTPClientResponse(head: responseHead, body: HTTPClientResponse.Body(reader: reader))
+        return HTTPClientResponse(head: head, body: HTTPClientResponse.Body(reader: reader))
     }
 
     /// The serialized request head with the headers the client owns: Host, framing, User-Agent.

@@ -85,6 +85,23 @@ final class HTTPClientOurServerTests: XCTestCase {
         XCTAssertEqual(total, String(chunk.count * count))
     }
 
+    func testAnEarlyAnswerToAnUploadIsReturned() async throws {
+        // The server refuses a body over its limit from the Content-Length alone and closes; the
+        // client, still writing, gets a broken connection but returns the 413 that was sent.
+        try startServer { $0.limits.maxBodySize = 1 << 20 }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let chunk = [UInt8](repeating: 7, count: 1 << 20)
+        let response = try await client.post(base + "/count", body: .stream(length: 64 << 20) { writer in
+            for _ in 0..<64 { try await writer.write(chunk) }
+        })
+        XCTAssertEqual(response.status, .contentTooLarge)
+        _ = try? await response.collect(upTo: 1 << 16)
+        XCTAssertEqual(client.poolStatistics(for: try HTTPClientURL(base + "/")), .init(idle: 0, inUse: 0))
+        let hello = try await client.get(base + "/hello").collect(upTo: 64)
+        XCTAssertEqual(String(decoding: hello, as: UTF8.self), "Hello, World!")
+    }
+
     func testConcurrentRequestsStayWithinThePoolLimit() async throws {
         try startServer()
         let client = HTTPClient(configuration: { var c = HTTPClientConfiguration(); c.maxConnectionsPerHost = 4; return c }())
