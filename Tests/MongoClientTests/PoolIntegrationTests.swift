@@ -49,6 +49,23 @@ final class PoolIntegrationTests: XCTestCase {
         await t.finish()
     }
 
+    /// socketTimeoutMS is the default deadline of a request; the timed-out request's connection goes
+    /// back to the pool and serves the next operation once the late reply is dropped.
+    func testSocketTimeoutIsTheDefaultRequestDeadline() async throws {
+        let env = try PeerEnvironment.load()
+        let t = try TestDatabase.make("sockettimeout", url: try url(env, "socketTimeoutMS=200&maxPoolSize=1"))
+        let error = await expectMongoError { _ = try await t.client.database("admin").runCommand(try ConnectionIntegrationTests.slowCommand()) }
+        XCTAssertEqual(error?.code, .timedOut)
+        let pool = await t.client.pools()[0]
+        let open = await pool.openCount
+        XCTAssertEqual(open, 1, "the connection was kept")
+        // maxPoolSize=1: this runs on the same connection, after the abandoned reply is dropped; the
+        // slow command takes ~2 s, so give this one its own, longer deadline.
+        let reply = try await t.database.runCommand(try BSONDocument(["ping": 1]), deadline: .after(.seconds(60)))
+        XCTAssertNotNil(reply["ok"])
+        await t.finish()
+    }
+
     func testIdleConnectionsAreEvicted() async throws {
         let env = try PeerEnvironment.load()
         let t = try TestDatabase.make("idle", url: try url(env, "maxIdleTimeMS=100"))
