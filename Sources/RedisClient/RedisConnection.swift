@@ -71,10 +71,13 @@ public final class RedisConnection: Sendable {
         var streamToClose: (any ByteStream)?
         /// A deadline earlier than the timer's next wake: it needs a sweep of its own.
         var extraSweepAt: Deadline?
+        /// The timer task of a connection that just closed.
+        var timerToCancel: Task<Void, Never>?
 
         var isEmpty: Bool {
             resumptions.isEmpty && deliveries.isEmpty && releasedSlots == 0 && wakeWriter == nil && !startReconnect
                 && finishedStreams.isEmpty && streamToClose == nil && extraSweepAt == nil
+                && timerToCancel == nil
         }
     }
 
@@ -212,6 +215,7 @@ public final class RedisConnection: Sendable {
             Task { await self.reconnectLoop() }
         }
         if let deadline = effects.extraSweepAt { scheduleExtraSweep(at: deadline) }
+        effects.timerToCancel?.cancel()
     }
 
     // MARK: closing
@@ -219,10 +223,9 @@ public final class RedisConnection: Sendable {
     /// Closes the socket; every waiting caller gets `.closed`, subscriptions end.
     public func close() {
         var effects = Effects()
-        let timer: Task<Void, Never>? = state.withLock { s in
-            s.close(RedisError(.closed, "connection closed"), effects: &effects)
+        state.withLock { s in
+            effects.timerToCancel = s.close(RedisError(.closed, "connection closed"), effects: &effects)
         }
-        timer?.cancel()
         perform(effects)
     }
 

@@ -279,7 +279,7 @@ extension RedisConnection {
             let lost = RedisError(.connectionLost, error.message)
             while pending.count > unsentCount { completeFirst(.failure(lost), effects: &effects) }
             guard reconnects else {
-                close(lost, effects: &effects)
+                effects.timerToCancel = close(lost, effects: &effects)
                 return
             }
             if pending.isEmpty && subscriptions.isEmpty {
