@@ -206,6 +206,24 @@ final class HTTPClientPythonServerTests: XCTestCase {
         XCTAssertEqual(client.poolStatistics(for: try HTTPClientURL(server.url("/"))), .init(idle: 0, inUse: 0))
     }
 
+    func testCancellationFailsPromptlyAndFreesTheConnection() async throws {
+        let client = makeClient { $0.maxConnectionsPerHost = 1 }
+        defer { client.shutdown() }
+        let slowURL = server.url("/slow?delay=3")
+        let task = Task { () async throws(HTTPClientError) -> HTTPClientResponse in try await client.get(slowURL) }
+        let poolURL = try HTTPClientURL(server.url("/"))
+        while client.poolStatistics(for: poolURL).inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let start = ContinuousClock.now
+        task.cancel()
+        let result = await task.result
+        XCTAssertLessThan(ContinuousClock.now - start, .seconds(1))
+        guard case .failure(let error) = result else { return XCTFail("a cancelled request must fail") }
+        XCTAssertEqual((error as? HTTPClientError)?.code, .cancelled)
+        XCTAssertEqual(client.poolStatistics(for: poolURL), .init(idle: 0, inUse: 0))
+        let hello = text(try await client.get(server.url("/hello")).collect(upTo: 64))
+        XCTAssertEqual(hello, "Hello, World!")
+    }
+
     func testConnectTimeout() async throws {
         let blackHole = try PythonTestServer(arguments: ["blackhole"])
         defer { blackHole.stop() }
