@@ -75,13 +75,28 @@ final class ClientConnection: @unchecked Sendable {
 
     /// Writes the head and the body. `bodyStarted` is set once a streamed body's producer runs:
     /// from then on the request cannot be replayed.
+    ///
+    /// With `expectContinue` (the request says `Expect: 100-continue`) the body waits for the
+    /// server's `100 Continue`, for at most `continueTimeout`, after which it is sent anyway
+    /// (RFC 9110 §10.1.1). A final answer instead (417, 413, 401...) is returned and the body is
+    /// never sent; the connection then cannot be reused.
     func send(head requestHead: [UInt8], method: HTTPMethod, wantsClose: Bool, body: HTTPClientRequest.Body,
-              deadline: Deadline, bodyStarted: inout Bool) async throws(HTTPClientError) {
+              expectContinue: Bool, continueTimeout: Duration,
+              deadline: Deadline, bodyStarted: inout Bool) async throws(HTTPClientError) -> HTTPResponseHead? {
         requestWantsClose = wantsClose
         head = nil
         receivedResponseBytes = false
         responseComplete = false
         parser.requestMethod = method
+        if expectContinue && body.knownLength != 0 {
+            try await write(requestHead, deadline: deadline)
+            if let final = try await awaitContinue(deadline: deadline, continueDeadline: min(deadline, .after(continueTimeout))) {
+                requestWantsClose = true
+                return final
+            }
+            try await sendBody(body, deadline: deadline, bodyStarted: &bodyStarted)
+            return nil
+        }
         switch body.storage {
         case .empty:
             try await write(requestHead, deadline: deadline)
@@ -93,10 +108,48 @@ final class ClientConnection: @unchecked Sendable {
                 try await write(requestHead, deadline: deadline)
                 try await write(bytes, deadline: deadline)
             }
-        case .stream(let length, let produce):
+        case .stream:
             try await write(requestHead, deadline: deadline)
+            try await sendBody(body, deadline: deadline, bodyStarted: &bodyStarted)
+        }
+        return nil
+    }
+
+    private func sendBody(_ body: HTTPClientRequest.Body, deadline: Deadline, bodyStarted: inout Bool) async throws(HTTPClientError) {
+        switch body.storage {
+        case .empty:
+            return
+        case .bytes(let bytes):
+            try await write(bytes, deadline: deadline)
+        case .stream(let length, let produce):
             bodyStarted = true
             try await sendStream(length: length, produce: produce, deadline: deadline)
+        }
+    }
+
+    /// Waits for `100 Continue` (nil) or a final response (its head); nil too when
+    /// `continueDeadline` passes first.
+    private func awaitContinue(deadline: Deadline, continueDeadline: Deadline) async throws(HTTPClientError) -> HTTPResponseHead? {
+        while true {
+            let part: HTTPResponsePart?
+            do {
+                part = try await nextPart(deadline: continueDeadline, phase: .awaitingResponse)
+            } catch {
+                // Our own short wait ran out: the server does not do 100-continue; send the body.
+                if error.code == .requestTimeout && !deadline.hasPassed { return nil }
+                throw error
+            }
+            guard let part else { throw HTTPClientError(.connectionClosed, "the server closed the connection before 100 Continue") }
+            guard case .head(let received) = part else {
+                throw HTTPClientError(.invalidResponse, "expected a response head, got \(part)")
+            }
+            if received.status.isInformational && received.status.code != 101 {
+                _ = try await nextPart(deadline: deadline, phase: .awaitingResponse)  // its `end`
+                if received.status.code == 100 { return nil }
+                continue
+            }
+            try await acceptFinalHead(received, deadline: deadline)
+            return received
         }
     }
 
@@ -170,14 +223,19 @@ final class ClientConnection: @unchecked Sendable {
                 _ = try await nextPart(deadline: deadline, phase: .awaitingResponse)
                 continue
             }
-            head = received
-            if parser.framing == .none {
-                guard case .end? = try await nextPart(deadline: deadline, phase: .awaitingResponse) else {
-                    throw HTTPClientError(.invalidResponse, "a response without a body did not end")
-                }
-                responseComplete = true
-            }
+            try await acceptFinalHead(received, deadline: deadline)
             return received
+        }
+    }
+
+    /// Records the final head; consumes the end at once when the response has no body.
+    private func acceptFinalHead(_ received: HTTPResponseHead, deadline: Deadline) async throws(HTTPClientError) {
+        head = received
+        if parser.framing == .none {
+            guard case .end? = try await nextPart(deadline: deadline, phase: .awaitingResponse) else {
+                throw HTTPClientError(.invalidResponse, "a response without a body did not end")
+            }
+            responseComplete = true
         }
     }
 

@@ -153,9 +153,14 @@ public final class HTTPClient: Sendable {
         }
         let connection = lease.connection
         do {
-            try await connection.send(head: head, method: request.method,
-                                      wantsClose: request.headers.containsToken("close", in: "connection"),
-                                      body: request.body, deadline: deadline, bodyStarted: &bodyStarted)
+            if let early = try await connection.send(head: head, method: request.method,
+                                                     wantsClose: request.headers.containsToken("close", in: "connection"),
+                                                     body: request.body,
+                                                     expectContinue: request.headers.containsToken("100-continue", in: "expect"),
+                                                     continueTimeout: configuration.continueTimeout,
+                                                     deadline: deadline, bodyStarted: &bodyStarted) {
+                return response(early, lease: lease, connection: connection)
+            }
         } catch {
             // A server may answer before it has read the whole body (413, 401...) and close: that
             // answer, if it came, says more than the failed write.

@@ -21,6 +21,9 @@ public struct HTTPClientConfiguration: Sendable {
     public var maxRetries: Int = 2
     /// Delay between retries after a failed connect (a stale keep-alive connection is retried at once).
     public var retryBackoff: Backoff = Backoff(initial: .milliseconds(50), maximum: .seconds(2))
+    /// A request with `Expect: 100-continue` waits this long for `100 Continue` before sending
+    /// its body anyway.
+    public var continueTimeout: Duration = .seconds(1)
     /// Redirects are returned to the caller unless this allows following them.
     public var redirects: RedirectPolicy = .none
     /// TLS settings for https URLs.

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import HTTPClient
 import HTTPServer
+import Synchronization
 import Transport
 import XCTest
 
@@ -100,6 +101,36 @@ final class HTTPClientOurServerTests: XCTestCase {
         XCTAssertEqual(client.poolStatistics(for: try HTTPClientURL(base + "/")), .init(idle: 0, inUse: 0))
         let hello = try await client.get(base + "/hello").collect(upTo: 64)
         XCTAssertEqual(String(decoding: hello, as: UTF8.self), "Hello, World!")
+    }
+
+    func testExpectContinueSendsTheBodyAfter100() async throws {
+        try startServer()
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let chunk = [UInt8](repeating: 3, count: 64 * 1024)
+        let response = try await client.post(base + "/count", headers: ["Expect": "100-continue"],
+                                             body: .stream(length: 16 * chunk.count) { writer in
+            for _ in 0..<16 { try await writer.write(chunk) }
+        })
+        XCTAssertEqual(response.status, .ok)
+        let count = String(decoding: try await response.collect(upTo: 64), as: UTF8.self)
+        XCTAssertEqual(count, String(16 * chunk.count))
+        XCTAssertEqual(client.poolStatistics(for: try HTTPClientURL(base + "/")).idle, 1, "a 100-continue exchange keeps the connection")
+    }
+
+    func testExpectContinueRefusedMeansTheBodyIsNeverSent() async throws {
+        try startServer { $0.limits.maxBodySize = 1 << 20 }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let produced = Mutex(false)
+        let response = try await client.post(base + "/count", headers: ["Expect": "100-continue"],
+                                             body: .stream(length: 64 << 20) { writer in
+            produced.withLock { $0 = true }
+            try await writer.write([0])
+        })
+        XCTAssertEqual(response.status, .contentTooLarge)
+        _ = try? await response.collect(upTo: 1 << 16)
+        XCTAssertFalse(produced.withLock { $0 }, "the body producer never ran")
     }
 
     func testConcurrentRequestsStayWithinThePoolLimit() async throws {

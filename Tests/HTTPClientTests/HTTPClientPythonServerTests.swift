@@ -141,6 +141,14 @@ final class HTTPClientPythonServerTests: XCTestCase {
         XCTAssertEqual(value10, "hello streamed world")
     }
 
+    func testExpectContinueWithPythonsServer() async throws {
+        let client = makeClient()
+        defer { client.shutdown() }
+        let response = try await client.post(server.url("/echo"), headers: ["Expect": "100-continue"], body: .string("after continue"))
+        let echoed = text(try await response.collect(upTo: 100))
+        XCTAssertEqual(echoed, "after continue")
+    }
+
     func testStreamedBodyWithLengthUsesContentLength() async throws {
         let client = makeClient()
         defer { client.shutdown() }
