@@ -53,6 +53,25 @@ final class TansuProducerOptionsTests: XCTestCase {
         await cluster.close()
     }
 
+    /// Several small batches of one partition in flight at once: all arrive, in order.
+    func testSeveralBatchesInFlightPerPartition() async throws {
+        let tansu = try TansuFixture.load()
+        let cluster = try tansu.cluster()
+        let topic = try await tansu.createTopic("inflight", partitions: 1, on: cluster)
+        var configuration = KafkaProducerConfiguration(linger: .milliseconds(1), batchBytes: 2_000)
+        configuration.maxInFlightPerPartition = 5
+        let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
+        for i in 0..<2_000 { try await producer.enqueue(topic: topic, value: Array("m\(i)".utf8)) }
+        try await producer.flush()
+        let consumer = KafkaConsumer(cluster: cluster, configuration: KafkaConsumerConfiguration(groupId: nil, topics: [topic]))
+        try await consumer.assign([KafkaTopicPartition(topic, 0)])
+        let received = try await consume(consumer, count: 2_000)
+        XCTAssertEqual(received.map(\.value), (0..<2_000).map { Array("m\($0)".utf8) })
+        await consumer.close()
+        try await producer.close()
+        await cluster.close()
+    }
+
     /// acks=0: no response is read, offsets are unknown, and the records still arrive.
     func testAcksNoneDeliversWithoutOffsets() async throws {
         let tansu = try TansuFixture.load()

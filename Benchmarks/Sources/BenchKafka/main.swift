@@ -33,6 +33,9 @@ func producerConfiguration() -> KafkaProducerConfiguration {
     var configuration = KafkaProducerConfiguration(acks: .leader, compression: .none, linger: .milliseconds(5),
                                                    batchBytes: 1 << 20)
     configuration.bufferedRecords = 200_000
+    // librdkafka keeps up to 1,000,000 requests in flight per broker without idempotence; 5 is
+    // the Java client's default.
+    configuration.maxInFlightPerPartition = Int(getenv("KAFKA_BENCH_INFLIGHT").flatMap { Int(String(cString: $0)) } ?? 5)
     return configuration
 }
 

@@ -145,8 +145,13 @@ public actor KafkaBrokerConnection {
     }
 
     /// Sends `request` and waits for its response, at the negotiated version unless one is
-    /// given, within `timeout` (default: the options' request timeout).
-    public nonisolated func send<R: KafkaRequest>(_ request: R, version: Int16? = nil, timeout: Duration? = nil) async throws(KafkaError) -> R.Response {
+    /// given, within `timeout` (default: the options' request timeout). `queued` runs once the
+    /// frame is in the send queue (or the request failed before), so a caller can keep several
+    /// requests in flight in a fixed order.
+    public nonisolated func send<R: KafkaRequest>(_ request: R, version: Int16? = nil, timeout: Duration? = nil,
+                                                  queued: (@Sendable () -> Void)? = nil) async throws(KafkaError) -> R.Response {
+        var queued = queued
+        defer { queued?() }
         let version = try resolveVersion(version, R.self)
         let frame: [UInt8]
         do {
@@ -155,7 +160,10 @@ public actor KafkaBrokerConnection {
             throw KafkaError(error, "encode \(R.messageName) v\(version)")
         }
         let context = "\(R.messageName) v\(version) to \(address)"
-        let payload = try await roundTrip(frame, deadline: .after(timeout ?? options.requestTimeout), context: context)
+        let onQueued = queued
+        queued = nil
+        let payload = try await roundTrip(frame, deadline: .after(timeout ?? options.requestTimeout), context: context,
+                                          queued: onQueued)
         do {
             return try R.decodeResponse(payload, version: version).body
         } catch {
@@ -184,10 +192,12 @@ public actor KafkaBrokerConnection {
 
     /// Queues `frame` (whose correlation id is patched in here) and waits for the response
     /// payload (starting with the response header).
-    func roundTrip(_ frame: [UInt8], deadline: Deadline, context: String) async throws(KafkaError) -> [UInt8] {
+    func roundTrip(_ frame: [UInt8], deadline: Deadline, context: String,
+                   queued: (@Sendable () -> Void)? = nil) async throws(KafkaError) -> [UInt8] {
         let id = takeCorrelationId()
         var frame = frame
         patchCorrelationId(&frame, id)
+        defer { queued?() }
         do {
             return try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], Error>) in
@@ -198,6 +208,7 @@ public actor KafkaBrokerConnection {
                     } else {
                         pending[id] = PendingRequest(continuation: continuation, deadline: deadline, context: context)
                         enqueue(frame)
+                        queued?()
                     }
                 }
             } onCancel: {

@@ -1,4 +1,5 @@
 import KafkaProtocol
+import Synchronization
 import Transport
 
 /// A Kafka producer: records are collected into one batch per partition, sent when the batch
@@ -34,11 +35,14 @@ public actor KafkaProducer {
     private struct PartitionQueue {
         var open: Batch?
         var ready: [Batch] = []
-        var inFlight = false
+        /// Batches of this partition in flight (at most 1 for the idempotent producer).
+        var inFlight = 0
         var nextSequence: Int32 = 0
     }
 
     private var queues: [KafkaTopicPartition: PartitionQueue] = [:]
+    /// Per broker, the signal of the request drained last (see `drain`).
+    private var lastQueued: [Int32: QueuedSignal] = [:]
     private var inFlight: [Int: Batch] = [:]
     private var nextBatchId = 0
     private var partitionCounts: [String: Int] = [:]
@@ -175,7 +179,7 @@ public actor KafkaProducer {
         let batchBytes = configuration.batchBytes
         var closedOne = false
         var opened = false
-        let (full, inFlight) = modify(&queues[target, default: PartitionQueue()]) { queue -> (Bool, Bool) in
+        let (full, inFlight) = modify(&queues[target, default: PartitionQueue()]) { queue -> (Bool, Int) in
             if let open = queue.open, open.bytes + size > batchBytes {
                 queue.ready.append(open)
                 queue.open = nil
@@ -201,7 +205,7 @@ public actor KafkaProducer {
             chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
         }
         if opened && !full { scheduleWake(at: .now() + configuration.linger) }
-        if full || !inFlight && configuration.linger == .zero { drain() }
+        if full || inFlight == 0 && configuration.linger == .zero { drain() }
     }
 
     /// A keyless record that would overflow its sticky partition's open batch closes that batch
@@ -233,56 +237,61 @@ public actor KafkaProducer {
         drain()
     }
 
-    /// Sends what is ready: per partition without a batch in flight, its oldest closed batch,
-    /// or its open batch once lingered (or when flushing), grouped into one request per leader.
+    /// Sends what is ready: per partition, while it has fewer than the allowed batches in flight,
+    /// its oldest closed batch, or its open batch once lingered (or when flushing), grouped into
+    /// one request per leader. A batch waiting to be retried holds back the ones behind it.
     private func drain() {
         let now = Deadline.now()
         var perBroker: [Int32: [Batch]] = [:]
         var nextWake: Deadline?
         var missingLeaders: Set<String> = []
-        for (target, var queue) in queues where !queue.inFlight {
-            var batch: Batch
-            if let first = queue.ready.first {
-                if let notBefore = first.notBefore, notBefore > now {
-                    nextWake = min(nextWake ?? notBefore, notBefore)
-                    continue
+        let limit = configuration.idempotent ? 1 : max(1, configuration.maxInFlightPerPartition)
+        for target in Array(queues.keys) {
+            guard var queue = queues[target], queue.inFlight < limit else { continue }
+            while queue.inFlight < limit {
+                var batch: Batch
+                if let first = queue.ready.first {
+                    if let notBefore = first.notBefore, notBefore > now {
+                        nextWake = min(nextWake ?? notBefore, notBefore)
+                        break
+                    }
+                    batch = first
+                } else if let open = queue.open {
+                    let due = open.createdAt + configuration.linger
+                    guard due <= now || flushing > 0 || closed else {
+                        nextWake = min(nextWake ?? due, due)
+                        break
+                    }
+                    batch = open
+                } else {
+                    break
                 }
-                batch = first
-            } else if let open = queue.open {
-                let due = open.createdAt + configuration.linger
-                guard due <= now || flushing > 0 || closed else {
-                    nextWake = min(nextWake ?? due, due)
-                    continue
+                guard let leader = leaders[target] else {
+                    missingLeaders.insert(target.topic)
+                    break
                 }
-                batch = open
-            } else {
-                continue
-            }
-            guard let leader = leaders[target] else {
-                missingLeaders.insert(target.topic)
-                continue
-            }
-            if configuration.idempotent {
-                guard producerId >= 0, !epochBumpInProgress else { continue }
-                if batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId {
-                    batch.baseSequence = queue.nextSequence
-                    batch.producerEpoch = producerEpoch
-                    batch.producerId = producerId
-                    queue.nextSequence = queue.nextSequence &+ Int32(batch.records.count)
+                if configuration.idempotent {
+                    guard producerId >= 0, !epochBumpInProgress else { break }
+                    if batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId {
+                        batch.baseSequence = queue.nextSequence
+                        batch.producerEpoch = producerEpoch
+                        batch.producerId = producerId
+                        queue.nextSequence = queue.nextSequence &+ Int32(batch.records.count)
+                    }
                 }
+                if !queue.ready.isEmpty && queue.ready[0].id == batch.id {
+                    queue.ready.removeFirst()
+                } else {
+                    queue.open = nil
+                    chooser.batchClosed(topic: target.topic, partition: target.partition,
+                                        partitionCount: partitionCounts[target.topic] ?? 1)
+                }
+                batch.attempts += 1
+                queue.inFlight += 1
+                inFlight[batch.id] = batch
+                perBroker[leader, default: []].append(batch)
             }
-            if !queue.ready.isEmpty && queue.ready[0].id == batch.id {
-                queue.ready.removeFirst()
-            } else {
-                queue.open = nil
-                chooser.batchClosed(topic: target.topic, partition: target.partition,
-                                    partitionCount: partitionCounts[target.topic] ?? 1)
-            }
-            batch.attempts += 1
-            queue.inFlight = true
             queues[target] = queue
-            inFlight[batch.id] = batch
-            perBroker[leader, default: []].append(batch)
         }
         for (broker, batches) in perBroker {
             let work = batches.map {
@@ -291,7 +300,12 @@ public actor KafkaProducer {
                               producerEpoch: configuration.idempotent ? $0.producerEpoch : -1,
                               baseSequence: configuration.idempotent ? ($0.baseSequence ?? -1) : -1)
             }
-            Task { await self.transmit(work, to: broker) }
+            // Requests to one broker enter its connection in the order drained, so batches of a
+            // partition in flight together arrive in order; encoding still overlaps.
+            let previous = lastQueued[broker]
+            let mine = QueuedSignal()
+            lastQueued[broker] = mine
+            Task { await self.transmit(work, to: broker, after: previous, signal: mine) }
         }
         for topic in missingLeaders where !refreshing.contains(topic) {
             refreshing.insert(topic)
@@ -307,7 +321,7 @@ public actor KafkaProducer {
         } catch {
             refreshing.remove(topic)
             // The topic cannot be produced to: fail what waits for it.
-            for (target, queue) in queues where target.topic == topic && !queue.inFlight {
+            for (target, queue) in queues where target.topic == topic && queue.inFlight == 0 {
                 for batch in queue.ready + (queue.open.map { [$0] } ?? []) { finish(batch, .failure(error)) }
                 queues[target] = nil
             }
@@ -329,7 +343,9 @@ public actor KafkaProducer {
     }
 
     /// Encodes the batches (off the actor: compression takes time) and sends one Produce.
-    private nonisolated func transmit(_ batches: [OutgoingBatch], to broker: Int32) async {
+    private nonisolated func transmit(_ batches: [OutgoingBatch], to broker: Int32, after previous: QueuedSignal?,
+                                      signal: QueuedSignal) async {
+        defer { signal.fire() }
         var request = ProduceRequest()
         request.acks = configuration.acks.rawValue
         request.timeoutMs = Int32(clamping: configuration.requestTimeout.nanosecondsValue / 1_000_000)
@@ -347,14 +363,17 @@ public actor KafkaProducer {
             return
         }
         request.topicData = byTopic.map { ProduceRequest.TopicProduceData(name: $0.key, partitionData: $0.value) }
+        await previous?.wait()
         do {
             let connection = try await cluster.connection(to: broker, purpose: .produce)
             if configuration.acks == .none {
                 try await connection.sendWithoutResponse(request)
+                signal.fire()
                 await completeAll(batches.map(\.id), .success(nil))
                 return
             }
-            let response = try await connection.send(request, timeout: configuration.requestTimeout + .seconds(5))
+            let response = try await connection.send(request, timeout: configuration.requestTimeout + .seconds(5),
+                                                      queued: { signal.fire() })
             var results: [Int: Result<ProduceResponse.PartitionProduceResponse?, KafkaError>] = [:]
             for batch in batches {
                 let answer = response.responses.first { $0.name == batch.partition.topic }?
@@ -383,7 +402,7 @@ public actor KafkaProducer {
         var freshId = false
         for (id, result) in results {
             guard var batch = inFlight.removeValue(forKey: id) else { continue }
-            queues[batch.partition]?.inFlight = false
+            if let count = queues[batch.partition]?.inFlight, count > 0 { queues[batch.partition]!.inFlight = count - 1 }
             let failure: KafkaError
             switch result {
             case .success(let answer):
@@ -547,6 +566,33 @@ public actor KafkaProducer {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}
+
+/// Fires once a request is in its connection's send queue; the next request to the same broker
+/// waits for it.
+final class QueuedSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiters: [UnsafeContinuation<Void, Never>])>((false, []))
+
+    func fire() {
+        let waiters = state.withLock { s -> [UnsafeContinuation<Void, Never>] in
+            guard !s.fired else { return [] }
+            s.fired = true
+            defer { s.waiters = [] }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            let ready = state.withLock { s -> Bool in
+                if s.fired { return true }
+                s.waiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }
 

@@ -28,6 +28,10 @@ public struct KafkaProducerConfiguration: Sendable {
     public var deliveryTimeout: Duration = .seconds(60)
     /// The broker's own timeout for replication (Produce `timeoutMs`).
     public var requestTimeout: Duration = .seconds(30)
+    /// Batches of one partition in flight at once. More than 1 lets a slow broker work on several,
+    /// but a retried batch may then land after a later one (as in Kafka's clients without
+    /// idempotence); the idempotent producer always uses 1, which keeps order simply.
+    public var maxInFlightPerPartition: Int = 1
     /// The pause before a failed batch is retried.
     public var retryBackoff: Duration = .milliseconds(100)
 
