@@ -44,6 +44,21 @@ public final class RedisClient: Sendable {
         try await shared.send(pipeline, deadline: deadline)
     }
 
+    /// MULTI, the commands, EXEC in one write on the shared connection (no WATCH; see `watching`).
+    public func transaction(deadline: Deadline? = nil, _ body: (inout RedisPipeline) -> Void) async throws(RedisError) -> PipelineReplies {
+        try await shared.transaction(deadline: deadline, body)
+    }
+
+    /// Runs a Lua script by SHA-1, sending the source only on NOSCRIPT.
+    public func run(_ script: RedisScript, keys: [String] = [], arguments: [String] = []) async throws(RedisError) -> RESPValue {
+        try await shared.run(script, keys: keys, arguments: arguments)
+    }
+
+    /// All keys matching `match`, page by page (SCAN) on the shared connection.
+    public func scan(match: String? = nil, count: Int? = nil, type: String? = nil) -> RedisKeyScan {
+        shared.scan(match: match, count: count, type: type)
+    }
+
     /// A blocking command on a pooled connection.
     public func blocking<Command: RedisCommand & BlockingCommand>(_ command: Command) async throws(RedisError) -> Command.Response {
         try await pool.withConnection { (connection) async throws(RedisError) -> Command.Response in
