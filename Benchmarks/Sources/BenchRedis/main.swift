@@ -11,6 +11,10 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.count == 2 && arguments[1] == "state-access" {
+    await measureStateAccess()
+    exit(0)
+}
 guard arguments.count == 7 || arguments.count == 8, let port = Int(arguments[2]), let depth = Int(arguments[4]),
       let callers = Int(arguments[5]), let requests = Int(arguments[6]), ["get", "set"].contains(arguments[3]) else {
     print("usage: BenchRedis HOST PORT get|set PIPELINE CALLERS REQUESTS [CONNECTIONS]")
