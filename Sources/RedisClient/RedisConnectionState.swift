@@ -132,8 +132,7 @@ extension RedisConnection {
                 }
                 // RESP2 has no push type: on a subscribed connection, pub/sub events are plain arrays.
                 if link.protocolVersion == 2, !subscriptions.isEmpty || isAwaitingConfirmations,
-                   case .array(let items?) = value, let kind = items.first.flatMap(Self.pubSubKind) {
-                    _ = kind
+                   case .array(let items?) = value, items.first.flatMap(Self.pubSubKind) != nil {
                     handlePush(items, effects: &effects)
                     continue
                 }
