@@ -161,6 +161,37 @@ final class CRUDIntegrationTests: XCTestCase {
         }
     }
 
+    /// An exhaust cursor: one getMore with exhaustAllowed, then SecantusDB streams every batch
+    /// (moreToCome) on the cursor's own connection, which goes back to the pool at the end.
+    func testExhaustCursorStreamsBatches() async throws {
+        let t = try TestDatabase.make("exhaust")
+        let c = t.database.collection("x")
+        try await c.insertMany((0..<30).map { i in doc(#"{"_id": \#(i)}"#) })
+        let log = CommandLog(t.client)
+        let cursor = try await c.find(options: FindOptions(sort: doc(#"{"_id": 1}"#), batchSize: 4, exhaust: true))
+        var ids: [Int] = []
+        while let d = try await cursor.next() { ids.append(d["_id"]?.intValue ?? -1) }
+        XCTAssertEqual(ids, Array(0..<30))
+        XCTAssertEqual(log.named("getMore").count, 1, "one getMore asked for the whole stream")
+        XCTAssertGreaterThanOrEqual(cursor.getMoreReplies, 7, "26 documents after the first batch of 4, in batches of 4")
+        let pool = await t.client.pools()[0]
+        let idle = await pool.idleCount
+        let open = await pool.openCount
+        XCTAssertEqual(idle, open, "the streaming connection went back to the pool")
+
+        // Stopping in the middle: the connection still streaming is closed, the cursor killed,
+        // and the client goes on.
+        let early = try await c.find(options: FindOptions(batchSize: 2, exhaust: true))
+        var n = 0
+        while let _ = try await early.next() { n += 1; if n == 5 { break } }
+        await early.close()
+        let count = try await c.countDocuments()
+        XCTAssertEqual(count, 30)
+        let refused = await expectMongoError { _ = try await c.find(options: FindOptions(exhaust: true), session: t.client.startSession()) }
+        XCTAssertEqual(refused?.code, .invalidArgument)
+        await t.finish()
+    }
+
     func testUpdatesReplaceUpsertAndArrayFilters() async throws {
         let t = try TestDatabase.make("update")
         let c = t.database.collection("u")

@@ -7,7 +7,9 @@ import Transport
 /// A MongoDB server in the test process, speaking OP_MSG through our codec, that answers each
 /// command with what `handler` returns: for the topologies and failures SecantusDB cannot show
 /// (a replica set, a failover, TLS, a corrupt reply, a connection lost mid-request). A handler
-/// reply of `{"$closeConnection": 1}` closes the connection instead of answering.
+/// reply of `{"$closeConnection": 1}` closes the connection instead of answering; one of
+/// `{"$exhaustStream": [reply, ...]}` sends the replies as an exhaust stream (moreToCome on all but
+/// the last, each answering the previous one).
 final class FakeMongoServer: Sendable {
     typealias Handler = @Sendable (_ body: BSONDocument, _ sequences: [DocumentSequence]) -> BSONDocument
 
@@ -55,6 +57,17 @@ final class FakeMongoServer: Sendable {
                     let reply = handler(message.body, message.sequences)
                     if reply["$closeConnection"] != nil { return }   // drop the connection, no reply
                     if message.flags.contains(.moreToCome) { continue }
+                    if let parts = reply["$exhaustStream"]?.arrayValue?.values.compactMap(\.documentValue) {
+                        // Several replies, chained as the spec says: each answers the previous one.
+                        var previous = header.requestID
+                        for (i, part) in parts.enumerated() {
+                            replyID += 1
+                            let flags: OpMsgFlags = i < parts.count - 1 ? .moreToCome : []
+                            try await stream.write(OpMsg(flags: flags, body: part).encode(requestID: replyID, responseTo: previous))
+                            previous = replyID
+                        }
+                        continue
+                    }
                     replyID += 1
                     var bytes = OpMsg(body: reply).encode(requestID: replyID, responseTo: header.requestID, checksum: checksum)
                     if corrupt { bytes[bytes.count - 6] ^= 0xFF }

@@ -125,6 +125,34 @@ final class TopologyTests: XCTestCase {
         await plain.close()
     }
 
+    /// An exhaust stream chained as the spec says (each reply answers the previous reply).
+    func testExhaustStreamWithChainedReplies() async throws {
+        let server = try FakeMongoServer { body, _ in
+            switch body.keys.first {
+            case "hello": return FakeMongoServer.helloReply(primary: true)
+            case "find": return doc(#"{"cursor": {"id": {"$numberLong": "7"}, "ns": "d.c", "firstBatch": [{"_id": 0}]}, "ok": 1}"#)
+            case "getMore":
+                return doc(#"""
+                {"$exhaustStream": [
+                  {"cursor": {"id": {"$numberLong": "7"}, "ns": "d.c", "nextBatch": [{"_id": 1}, {"_id": 2}]}, "ok": 1},
+                  {"cursor": {"id": {"$numberLong": "7"}, "ns": "d.c", "nextBatch": [{"_id": 3}]}, "ok": 1},
+                  {"cursor": {"id": {"$numberLong": "0"}, "ns": "d.c", "nextBatch": [{"_id": 4}]}, "ok": 1}]}
+                """#)
+            default: return FakeMongoServer.ok()
+            }
+        }
+        defer { server.close() }
+        let client = try MongoClient("mongodb://\(server.address)/?serverSelectionTimeoutMS=3000")
+        let cursor = try await client.database("d").collection("c").find(options: FindOptions(batchSize: 2, exhaust: true))
+        let ids = try await cursor.toArray().compactMap { $0["_id"]?.intValue }
+        XCTAssertEqual(ids, [0, 1, 2, 3, 4])
+        XCTAssertEqual(server.count("getMore"), 1)
+        XCTAssertEqual(server.count("killCursors"), 0)
+        // The connection is usable again after the stream.
+        try await client.database("d").collection("c").insertOne(doc(#"{"_id": 9}"#))
+        await client.close()
+    }
+
     func testNoPrimaryFailsServerSelectionInTime() async throws {
         let lonely = try FakeMongoServer { body, _ in
             body.keys.first == "hello" ? FakeMongoServer.helloReply(primary: false, setName: "rs0") : FakeMongoServer.ok()

@@ -10,6 +10,9 @@ extension MongoCollection {
 
     private func find(_ filter: BSONDocument, options: FindOptions, singleBatch: Bool,
                       session: ClientSession?) async throws(MongoError) -> MongoCursor {
+        if options.exhaust && session != nil {
+            throw MongoError(.invalidArgument, "an exhaust cursor cannot run in a session")
+        }
         var b = BSONDocumentBuilder(capacity: filter.byteCount + 128)
         b.append("find", .string(name))
         b.append("filter", .document(filter))
@@ -22,7 +25,8 @@ extension MongoCollection {
         if let maxTimeMS = options.maxTimeMS { b.append("maxTimeMS", .int(maxTimeMS)) }
         if singleBatch { b.append("singleBatch", true) }
         let reply = try await client.execute(b, database: database, session: session, kind: .read)
-        return try MongoCursor(reply: reply, client: client, database: database, session: session, batchSize: options.batchSize)
+        return try MongoCursor(reply: reply, client: client, database: database, session: session, batchSize: options.batchSize,
+                               exhaust: options.exhaust)
     }
 
     /// The first matching document, or nil.

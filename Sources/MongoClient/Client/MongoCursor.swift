@@ -18,6 +18,10 @@ public final class MongoCursor: AsyncSequence, Sendable {
         var position = 0
         var id: Int64
         var killed = false
+        /// Exhaust cursors: the connection the stream of batches arrives on, held until it ends.
+        var pinned: (pool: ConnectionPool, connection: MongoConnection)?
+        /// getMore replies received (for tests of exhaust streaming).
+        var getMoreReplies = 0
     }
 
     let client: MongoClient
@@ -25,10 +29,12 @@ public final class MongoCursor: AsyncSequence, Sendable {
     let collection: String
     let session: ClientSession?
     let batchSize: Int?
+    let exhaust: Bool
     private let state: Mutex<State>
 
     /// Reads `{cursor: {id, ns, firstBatch}}` from a command reply.
-    init(reply: BSONDocument, client: MongoClient, database: String, session: ClientSession?, batchSize: Int?) throws(MongoError) {
+    init(reply: BSONDocument, client: MongoClient, database: String, session: ClientSession?, batchSize: Int?,
+         exhaust: Bool = false) throws(MongoError) {
         guard let cursor = reply["cursor"]?.documentValue,
               let id = cursor["id"].flatMap({ $0.int64Value ?? $0.intValue.map(Int64.init) }),
               let batch = cursor["firstBatch"]?.arrayValue else {
@@ -37,6 +43,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
         self.client = client
         self.session = session
         self.batchSize = batchSize
+        self.exhaust = exhaust
         // ns is "db.collection"; getMore names the collection without the database.
         let ns = cursor["ns"]?.stringValue ?? ""
         if let dot = ns.firstIndex(of: ".") {
@@ -50,9 +57,22 @@ public final class MongoCursor: AsyncSequence, Sendable {
     }
 
     deinit {
-        let id = state.withLock { $0.killed ? 0 : $0.id }
+        let (id, pinned) = state.withLock { ($0.killed ? 0 : $0.id, $0.pinned) }
+        if let pinned { Self.release(pinned, streamAbandoned: true) }
         if id != 0 { client.killCursor(id, collection: collection, database: database, session: session) }
     }
+
+    /// Gives an exhaust cursor's connection back; one still streaming is closed first (the rest of
+    /// the stream would otherwise arrive ahead of the next request's reply).
+    @discardableResult
+    static func release(_ pinned: (pool: ConnectionPool, connection: MongoConnection), streamAbandoned: Bool) -> Task<Void, Never> {
+        Task {
+            if streamAbandoned, await pinned.connection.isExhausting { await pinned.connection.close() }
+            await pinned.pool.checkIn(pinned.connection)
+        }
+    }
+
+    var getMoreReplies: Int { state.withLock { $0.getMoreReplies } }
 
     /// The server's cursor id (0 once the server has no more documents).
     public var id: Int64 { state.withLock { $0.id } }
@@ -79,7 +99,8 @@ public final class MongoCursor: AsyncSequence, Sendable {
             if let batchSize { b.append("batchSize", .int(batchSize)) }
             let reply: BSONDocument
             do {
-                reply = try await client.execute(b, database: database, session: session, kind: .read)
+                reply = exhaust ? try await exhaustGetMore(b)
+                    : try await client.execute(b, database: database, session: session, kind: .read)
             } catch {
                 await close()
                 throw error
@@ -93,8 +114,47 @@ public final class MongoCursor: AsyncSequence, Sendable {
                 s.buffer = batch.compactMap(\.documentValue)
                 s.position = 0
                 s.id = nextID
+                s.getMoreReplies += 1
             }
         }
+    }
+
+    /// The next batch of an exhaust cursor: the first getMore opens the stream on a connection the
+    /// cursor holds; later batches are read from it without a request.
+    private func exhaustGetMore(_ command: BSONDocumentBuilder) async throws(MongoError) -> BSONDocument {
+        var pinned = state.withLock { $0.pinned }
+        if pinned == nil {
+            let taken = try await client.topology.checkOutPrimary(deadline: nil)
+            pinned = taken
+            state.withLock { $0.pinned = taken }
+        }
+        guard let (pool, connection) = pinned else { throw MongoError(.closed, "exhaust cursor has no connection") }
+        let reply: OpMsg
+        do throws(MongoError) {
+            if await connection.isExhausting {
+                reply = try await connection.nextExhaustReply()
+            } else {
+                var b = command
+                b.append("$db", .string(database))
+                let body: BSONDocument
+                do { body = try b.build() } catch { throw MongoError(error, "getMore") }
+                client.monitorCommand {
+                    .started(CommandStartedEvent(commandName: "getMore", database: database, command: body, sequenceCounts: [:],
+                                                 messageSize: OpMsg(body: body).encodedSize(), server: pool.address))
+                }
+                reply = try await connection.beginExhaust(OpMsg(body: body))
+            }
+        } catch {
+            state.withLock { $0.pinned = nil }
+            await pool.checkIn(connection)
+            throw error
+        }
+        if await !connection.isExhausting {
+            state.withLock { $0.pinned = nil }
+            await pool.checkIn(connection)
+        }
+        if let error = MongoError.fromReply(reply.body) { throw error }
+        return reply.body
     }
 
     /// Every remaining document.
@@ -106,10 +166,11 @@ public final class MongoCursor: AsyncSequence, Sendable {
 
     /// Stops reading: kills the server cursor if it is still open. Safe to call more than once.
     public func close() async {
-        let id: Int64 = state.withLock { s in
-            defer { s.killed = true; s.buffer = []; s.position = 0 }
-            return s.killed ? 0 : s.id
+        let (id, pinned) = state.withLock { s in
+            defer { s.killed = true; s.buffer = []; s.position = 0; s.pinned = nil }
+            return (s.killed ? Int64(0) : s.id, s.pinned)
         }
+        if let pinned { await Self.release(pinned, streamAbandoned: true).value }
         guard id != 0 else { return }
         // In a task of its own: the caller's task may be the one being cancelled.
         await client.killCursor(id, collection: collection, database: database, session: session).value
@@ -128,10 +189,11 @@ public final class MongoCursor: AsyncSequence, Sendable {
             let cursor: MongoCursor
             init(_ cursor: MongoCursor) { self.cursor = cursor }
             deinit {
-                let id = cursor.state.withLock { s -> Int64 in
-                    defer { s.killed = true }
-                    return s.killed ? 0 : s.id
+                let (id, pinned) = cursor.state.withLock { s in
+                    defer { s.killed = true; s.pinned = nil }
+                    return (s.killed ? Int64(0) : s.id, s.pinned)
                 }
+                if let pinned { MongoCursor.release(pinned, streamAbandoned: true) }
                 if id != 0 {
                     cursor.client.killCursor(id, collection: cursor.collection, database: cursor.database, session: cursor.session)
                 }

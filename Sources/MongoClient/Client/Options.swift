@@ -9,9 +9,14 @@ public struct FindOptions: Sendable {
     public var batchSize: Int?
     public var hint: BSONValue?
     public var maxTimeMS: Int?
+    /// Stream the batches after the first: one getMore with exhaustAllowed, and the server sends
+    /// every further batch without being asked, on a connection held by the cursor until the end.
+    /// Not with a session.
+    public var exhaust: Bool
 
     public init(sort: BSONDocument? = nil, projection: BSONDocument? = nil, skip: Int? = nil, limit: Int? = nil,
-                batchSize: Int? = nil, hint: BSONValue? = nil, maxTimeMS: Int? = nil) {
+                batchSize: Int? = nil, hint: BSONValue? = nil, maxTimeMS: Int? = nil, exhaust: Bool = false) {
+        self.exhaust = exhaust
         self.sort = sort
         self.projection = projection
         self.skip = skip

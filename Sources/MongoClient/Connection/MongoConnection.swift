@@ -33,6 +33,8 @@ public actor MongoConnection {
     private var nextRequestID: Int32 = 1
     private var abandoned: Set<Int32> = []
     private var busy = false
+    /// An exhaust stream in progress: the request that opened it and the id of the last reply.
+    private var exhaust: (request: Int32, lastReply: Int32)?
 
     init(id: Int, address: ServerAddress, generation: Int, stream: any ByteStream, options: ConnectionOptions) {
         self.id = id
@@ -100,7 +102,48 @@ public actor MongoConnection {
         let requestID = try await send(message, deadline: until)
         busy = true
         defer { busy = false; lastUsed = .now() }
-        return try await receive(replyTo: requestID, deadline: until)
+        return try await receive(replyTo: requestID, deadline: until).message
+    }
+
+    // MARK: exhaust
+
+    /// Sends `message` with exhaustAllowed (a getMore): the server may answer with a stream of
+    /// replies flagged moreToCome, read one at a time with `nextExhaustReply`. While the stream
+    /// lasts the connection takes no other request; a deadline or cancellation in the middle of it
+    /// closes the connection, since the rest of the stream cannot be told apart from later replies.
+    public func beginExhaust(_ message: OpMsg, deadline: Deadline? = nil) async throws(MongoError) -> OpMsg {
+        var m = message
+        m.flags.insert(.exhaustAllowed)
+        let until = effective(deadline)
+        let requestID = try await send(m, deadline: until)
+        return try await readExhaustReply(request: requestID, accepting: [requestID], deadline: until)
+    }
+
+    /// Whether an exhaust stream has more replies to read.
+    public var isExhausting: Bool { exhaust != nil }
+
+    /// The next reply of the exhaust stream.
+    public func nextExhaustReply(deadline: Deadline? = nil) async throws(MongoError) -> OpMsg {
+        guard let stream = exhaust else { throw MongoError(.invalidArgument, "no exhaust stream on connection \(id)") }
+        // The spec chains replies (responseTo = the previous reply's id); SecantusDB answers every
+        // reply of the stream to the request itself. Both are accepted.
+        return try await readExhaustReply(request: stream.request, accepting: [stream.lastReply, stream.request],
+                                          deadline: effective(deadline))
+    }
+
+    private func readExhaustReply(request: Int32, accepting: Set<Int32>, deadline: Deadline?) async throws(MongoError) -> OpMsg {
+        busy = true
+        defer { busy = false; lastUsed = .now() }
+        do {
+            let (header, reply) = try await receive(accepting: accepting, allowMoreToCome: true, abandonOnTimeout: false,
+                                                    deadline: deadline)
+            exhaust = reply.flags.contains(.moreToCome) ? (request, header.requestID) : nil
+            return reply
+        } catch {
+            exhaust = nil
+            close()
+            throw error
+        }
     }
 
     /// Sends a message with moreToCome set (an unacknowledged write): the server sends nothing back.
@@ -117,7 +160,7 @@ public actor MongoConnection {
 
     private func send(_ message: OpMsg, deadline: Deadline?) async throws(MongoError) -> Int32 {
         guard !isClosed else { throw MongoError(.closed, "connection \(id) to \(address) is closed") }
-        guard !busy else { throw MongoError(.invalidArgument, "connection \(id) is already running a request") }
+        guard !busy, exhaust == nil else { throw MongoError(.invalidArgument, "connection \(id) is already running a request") }
         let size = message.encodedSize(checksum: options.sendChecksums)
         guard size <= server.maxMessageSizeBytes else {
             throw MongoError(.messageTooLarge, "message of \(size) bytes exceeds maxMessageSizeBytes \(server.maxMessageSizeBytes)")
@@ -136,7 +179,13 @@ public actor MongoConnection {
         return requestID
     }
 
-    private func receive(replyTo requestID: Int32, deadline: Deadline?) async throws(MongoError) -> OpMsg {
+    private func receive(replyTo requestID: Int32, deadline: Deadline?) async throws(MongoError) -> (header: MessageHeader, message: OpMsg) {
+        try await receive(accepting: [requestID], allowMoreToCome: false, abandonOnTimeout: true, deadline: deadline)
+    }
+
+    /// Reads until a message answers one of `accepting`, dropping late replies to abandoned requests.
+    private func receive(accepting: Set<Int32>, allowMoreToCome: Bool, abandonOnTimeout: Bool,
+                         deadline: Deadline?) async throws(MongoError) -> (header: MessageHeader, message: OpMsg) {
         while true {
             let next: (header: MessageHeader, message: OpMsg)?
             do {
@@ -146,13 +195,13 @@ public actor MongoConnection {
                 throw error
             }
             if let (header, reply) = next {
-                if header.responseTo == requestID {
-                    if reply.flags.contains(.moreToCome) {
-                        // Only exhaust requests may get moreToCome replies, and we send none.
+                if accepting.contains(header.responseTo) {
+                    if reply.flags.contains(.moreToCome) && !allowMoreToCome {
+                        // Only exhaust requests may get moreToCome replies.
                         close()
                         throw MongoError(.protocolViolation, "reply with moreToCome to a request without exhaustAllowed")
                     }
-                    return reply
+                    return (header, reply)
                 }
                 if abandoned.remove(header.responseTo) != nil { continue }
                 close()
@@ -163,8 +212,8 @@ public actor MongoConnection {
             do {
                 n = try await stream.read(into: &chunk, maxBytes: 64 * 1024, deadline: deadline)
             } catch {
-                if error.code == .timedOut || error.code == .cancelled {
-                    abandoned.insert(requestID)
+                if abandonOnTimeout && (error.code == .timedOut || error.code == .cancelled) {
+                    abandoned.formUnion(accepting)
                     if abandoned.count > Self.maxAbandoned { close() }
                 } else {
                     close()
@@ -183,7 +232,7 @@ public actor MongoConnection {
     /// wait. End of stream (the server restarted or dropped us) or an error closes it. The pool
     /// asks this of connections that sat idle, so a restart costs no failed request.
     public func isAlive() async -> Bool {
-        guard !isClosed, !busy else { return !isClosed }
+        guard !isClosed, !busy, exhaust == nil else { return !isClosed }
         var chunk: [UInt8] = []
         do {
             let n = try await stream.read(into: &chunk, maxBytes: 64 * 1024, deadline: Deadline(nanoseconds: 0))
