@@ -36,7 +36,7 @@ final class ConnectionTests: XCTestCase {
         // DEBUG SLEEP holds the server, and so every reply queued behind it, for 0.5 s.
         let sleeper = Task { try await connection.send(["DEBUG", "SLEEP", "0.5"]) }
         try await Task.sleep(for: .milliseconds(20))
-        let othersDone = Mutex(0)
+        let othersDone = Shared(0)
         let others = (0..<50).map { i in
             Task { () throws -> Bool in
                 _ = try await connection.send(SET("\(key):\(i)", "v\(i)"))

@@ -1,5 +1,6 @@
 import Foundation
 import RedisClient
+import Synchronization
 import XCTest
 
 /// Endpoints of the peers `tools/peers up` started (its env file of KEY=VALUE lines), from
@@ -85,4 +86,11 @@ func assertEqual<T: Equatable>(_ actual: @autoclosure () async throws -> T, _ ex
 func assertTrue(_ actual: @autoclosure () async throws -> Bool, _ message: String = "",
                 file: StaticString = #filePath, line: UInt = #line) async {
     await assertEqual(try await actual(), true, message, file: file, line: line)
+}
+
+/// A value shared between test tasks (Mutex itself cannot be captured by escaping closures).
+final class Shared<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+    init(_ value: Value) { storage = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { storage.withLock { body(&$0) } }
 }
