@@ -1,3 +1,5 @@
+import Transport
+
 /// An `http` or `https` URL split into what a request needs: where to connect and the
 /// request-target to send.
 ///
@@ -131,14 +133,15 @@ public struct HTTPClientURL: Sendable, Hashable, CustomStringConvertible {
         return (String(decoding: hostBytes, as: UTF8.self).lowercased(), port)
     }
 
-    /// Host names (letters, digits, `-`, `.`, `_`), IPv4 and IPv6 literals (hex digits, `:`, `.`).
+    /// Host names and IPv4 literals (letters, digits, `-`, `.`, `_`), or an IPv6 literal (which
+    /// must then be one: `a:b` is neither).
     static func isValidHost(_ host: String) -> Bool {
         guard !host.isEmpty, host.utf8.count <= 253 else { return false }
+        if host.utf8.contains(UInt8(ascii: ":")) { return SocketAddress(numericHost: host, port: 1)?.family == .ipv6 }
         return host.utf8.allSatisfy { b in
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: ":"):
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
                 return true
             default:
                 return false

@@ -29,7 +29,7 @@ final class HTTPClientURLTests: XCTestCase {
     func testRefusesWhatCannotBeSent() {
         let bad = [
             "ftp://host/", "http//host/", "http://", "http://user:pw@host/", "http://host:0/", "http://host:65536/",
-            "http://host:80x/", "http://ho st/", "http://host/a b", "http://host/\u{e9}", "http://[::1/", "http://h\r\nX: y/",
+            "http://host:80x/", "http://ho st/", "http://host/a b", "http://host/\u{e9}", "http://[::1/", "http://h\r\nX: y/", "http://a:b:80/", "http://[a:b]/", "http://[::1]x/",
         ]
         for text in bad {
             XCTAssertThrowsError(try HTTPClientURL(text), text) { error in
