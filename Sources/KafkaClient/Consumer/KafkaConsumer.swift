@@ -21,7 +21,6 @@ public actor KafkaConsumer {
     }
 
     private var partitions: [KafkaTopicPartition: PartitionState] = [:]
-    private var buffered: [KafkaConsumerMessage] = []
     private var machine: KafkaGroupStateMachine?
     private var coordinator: Int32?
     private var groupTask: Task<Void, Never>?
@@ -122,7 +121,6 @@ public actor KafkaConsumer {
             await configuration.onRebalance?(.revoked(revoked))
             if configuration.autoCommit { try? await commitPositions(of: revoked) }
             for partition in revoked { partitions[partition] = nil }
-            buffered.removeAll { revoked.contains($0.topicPartition) }
             return []
         case .leave(let memberId):
             if let coordinator {
@@ -215,7 +213,6 @@ public actor KafkaConsumer {
         }
         partitions = [:]
         for partition in assigned { partitions[partition] = PartitionState() }
-        buffered = []
     }
 
     /// The partitions this consumer reads now.
@@ -237,14 +234,12 @@ public actor KafkaConsumer {
     public func seek(_ partition: KafkaTopicPartition, to offset: Int64) throws(KafkaError) {
         guard partitions[partition] != nil else { throw KafkaError(.invalidArgument, "\(partition) is not assigned") }
         partitions[partition]!.position = offset
-        buffered.removeAll { $0.topicPartition == partition }
     }
 
     public func pause(_ paused: [KafkaTopicPartition]) {
         for partition in paused where partitions[partition] != nil {
             partitions[partition]!.paused = true
         }
-        buffered.removeAll { paused.contains($0.topicPartition) }
     }
 
     public func resume(_ resumed: [KafkaTopicPartition]) {
@@ -261,11 +256,6 @@ public actor KafkaConsumer {
         start()
         if configuration.autoCommit && configuration.groupId != nil && Deadline.now() >= lastCommitAt + configuration.autoCommitInterval {
             try? await commitPositions(of: Array(partitions.keys))
-        }
-        if !buffered.isEmpty {
-            let out = buffered
-            buffered = []
-            return out
         }
         let deadline = Deadline.after(timeout)
         while !closed {
@@ -612,7 +602,6 @@ public actor KafkaConsumer {
         groupTask?.cancel()
         await groupTask?.value
         partitions = [:]
-        buffered = []
         if ownsCluster { await cluster.close() }
     }
 
