@@ -16,12 +16,23 @@ final class FakeBroker: Sendable {
     let listener: TCPListener
     private let task: Task<Void, Never>
 
-    init(handle: @escaping @Sendable (Request) async -> [[UInt8]]) throws {
+    /// With `tls`, every accepted connection is a TLS server stream.
+    init(tls: TLSContext? = nil, handle: @escaping @Sendable (Request) async -> [[UInt8]]) throws {
         let listener = try TCPListener(host: "127.0.0.1", port: 0)
         self.listener = listener
         task = Task {
             while let connection = try? await listener.accept() {
-                Task { await FakeBroker.serve(connection, handle) }
+                Task {
+                    if let tls {
+                        guard let secure = try? await TLSStream.accept(over: connection, context: tls, deadline: .after(seconds: 10)) else {
+                            connection.close()
+                            return
+                        }
+                        await FakeBroker.serve(secure, handle)
+                    } else {
+                        await FakeBroker.serve(connection, handle)
+                    }
+                }
             }
         }
     }
@@ -33,7 +44,7 @@ final class FakeBroker: Sendable {
         listener.close()
     }
 
-    private static func serve(_ connection: TCPConnection, _ handle: @Sendable (Request) async -> [[UInt8]]) async {
+    private static func serve(_ connection: any ByteStream, _ handle: @Sendable (Request) async -> [[UInt8]]) async {
         var decoder = KafkaFrameDecoder()
         var buffer: [UInt8] = []
         while true {
