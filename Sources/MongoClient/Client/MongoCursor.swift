@@ -58,16 +58,16 @@ public final class MongoCursor: AsyncSequence, Sendable {
 
     deinit {
         let (id, pinned) = state.withLock { ($0.killed ? 0 : $0.id, $0.pinned) }
-        if let pinned { Self.release(pinned, streamAbandoned: true) }
+        if let pinned { Self.release(pinned) }
         if id != 0 { client.killCursor(id, collection: collection, database: database, session: session) }
     }
 
     /// Gives an exhaust cursor's connection back; one still streaming is closed first (the rest of
     /// the stream would otherwise arrive ahead of the next request's reply).
     @discardableResult
-    static func release(_ pinned: (pool: ConnectionPool, connection: MongoConnection), streamAbandoned: Bool) -> Task<Void, Never> {
+    static func release(_ pinned: (pool: ConnectionPool, connection: MongoConnection)) -> Task<Void, Never> {
         Task {
-            if streamAbandoned, await pinned.connection.isExhausting { await pinned.connection.close() }
+            if await pinned.connection.isExhausting { await pinned.connection.close() }
             await pinned.pool.checkIn(pinned.connection)
         }
     }
@@ -170,7 +170,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
             defer { s.killed = true; s.buffer = []; s.position = 0; s.pinned = nil }
             return (s.killed ? Int64(0) : s.id, s.pinned)
         }
-        if let pinned { await Self.release(pinned, streamAbandoned: true).value }
+        if let pinned { await Self.release(pinned).value }
         guard id != 0 else { return }
         // In a task of its own: the caller's task may be the one being cancelled.
         await client.killCursor(id, collection: collection, database: database, session: session).value
@@ -193,7 +193,7 @@ public final class MongoCursor: AsyncSequence, Sendable {
                     defer { s.killed = true; s.pinned = nil }
                     return (s.killed ? Int64(0) : s.id, s.pinned)
                 }
-                if let pinned { MongoCursor.release(pinned, streamAbandoned: true) }
+                if let pinned { MongoCursor.release(pinned) }
                 if id != 0 {
                     cursor.client.killCursor(id, collection: cursor.collection, database: cursor.database, session: cursor.session)
                 }
