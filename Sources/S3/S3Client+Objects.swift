@@ -10,6 +10,11 @@ extension S3Client {
     public func putObject(bucket: String, key: String, body: S3Body, contentType: String? = nil,
                           metadata: [String: String] = [:], contentMD5: Bool = false) async throws(S3Error) -> S3PutObjectOutput {
         var operation = Operation(name: "PutObject", method: .put, bucket: bucket, key: key, body: body.operationBody)
+        if body.bytes == nil {
+            // A stream waits for S3's 100 Continue, so a refusal (auth, bucket, size) comes before
+            // the upload rather than after it. Not signed: `Expect` is hop-by-hop.
+            operation.headers.append(("Expect", "100-continue"))
+        }
         if let contentType { operation.headers.append(("Content-Type", contentType)) }
         for (name, value) in metadata.sorted(by: { $0.key < $1.key }) { operation.headers.append(("x-amz-meta-" + name, value)) }
         if contentMD5 {
