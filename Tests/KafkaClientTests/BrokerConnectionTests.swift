@@ -117,7 +117,7 @@ final class BrokerConnectionTests: XCTestCase {
         let connection = try await KafkaBrokerConnection.connect(to: broker.address, options: KafkaConnectionOptions())
         XCTAssertEqual(try connection.version(for: MetadataRequest.self), 9)
         XCTAssertEqual(try connection.version(for: FindCoordinatorRequest.self), 3)
-        XCTAssertThrowsError(try connection.version(for: JoinGroupRequest.self)) { error in
+        XCTAssertThrowsError(try connection.version(for: DescribeConfigsRequest.self)) { error in
             XCTAssertEqual((error as? KafkaError)?.code, .unsupportedVersion)
         }
         await connection.close()
