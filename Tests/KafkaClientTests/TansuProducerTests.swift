@@ -72,6 +72,22 @@ final class TansuProducerOptionsTests: XCTestCase {
         await cluster.close()
     }
 
+    /// A topic that does not exist fails the send once the retry budget is spent.
+    func testSendToAMissingTopicFailsAsUnknown() async throws {
+        let tansu = try TansuFixture.load()
+        let cluster = try tansu.cluster(retryTimeout: .seconds(2))
+        let producer = try KafkaProducer(cluster: cluster)
+        do {
+            _ = try await producer.send(topic: "missing-\(UInt32.random(in: 0...UInt32.max))", value: [1])
+            XCTFail("a send to a missing topic succeeded")
+        } catch {
+            XCTAssertEqual(error.code, .unknownTopicOrPartition)
+            XCTAssertEqual(error.brokerError, .unknownTopicOrPartition)
+        }
+        try await producer.close()
+        await cluster.close()
+    }
+
     /// acks=0: no response is read, offsets are unknown, and the records still arrive.
     func testAcksNoneDeliversWithoutOffsets() async throws {
         let tansu = try TansuFixture.load()
