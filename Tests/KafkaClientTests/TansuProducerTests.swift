@@ -72,18 +72,27 @@ final class TansuProducerOptionsTests: XCTestCase {
         await cluster.close()
     }
 
-    /// A topic that does not exist fails the send once the retry budget is spent.
+    /// A topic that does not exist fails the send once the retry budget is spent, and gives back
+    /// the buffer room (a one-record buffer still takes the next record).
     func testSendToAMissingTopicFailsAsUnknown() async throws {
         let tansu = try TansuFixture.load()
-        let cluster = try tansu.cluster(retryTimeout: .seconds(2))
-        let producer = try KafkaProducer(cluster: cluster)
-        do {
-            _ = try await producer.send(topic: "missing-\(UInt32.random(in: 0...UInt32.max))", value: [1])
-            XCTFail("a send to a missing topic succeeded")
-        } catch {
-            XCTAssertEqual(error.code, .unknownTopicOrPartition)
-            XCTAssertEqual(error.brokerError, .unknownTopicOrPartition)
+        let cluster = try tansu.cluster(retryTimeout: .seconds(1))
+        var configuration = KafkaProducerConfiguration()
+        configuration.bufferedRecords = 1
+        configuration.deliveryTimeout = .seconds(3)
+        let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
+        for _ in 0..<2 {
+            do {
+                _ = try await producer.send(topic: "missing-\(UInt32.random(in: 0...UInt32.max))", value: [1])
+                XCTFail("a send to a missing topic succeeded")
+            } catch {
+                XCTAssertEqual(error.code, .unknownTopicOrPartition)
+                XCTAssertEqual(error.brokerError, .unknownTopicOrPartition)
+            }
         }
+        let topic = try await tansu.createTopic("after-missing", partitions: 1, on: cluster)
+        let delivery = try await producer.send(topic: topic, value: [2])
+        XCTAssertEqual(delivery.offset, 0)
         try await producer.close()
         await cluster.close()
     }

@@ -96,7 +96,7 @@ public actor KafkaProducer {
                                  partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) -> KafkaDelivery {
         try await reserveRoom()
         let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
-        return try await append(record, topic: topic, partition: partition, wait: true)!
+        return try await appendAndWait(record, topic: topic, partition: partition)
     }
 
     /// Buffers one record and returns without waiting for the acknowledgement; a failure to
@@ -105,7 +105,7 @@ public actor KafkaProducer {
                                     partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) {
         try await reserveRoom()
         let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
-        _ = try await append(record, topic: topic, partition: partition, wait: false)
+        try await append(record, topic: topic, partition: partition)
     }
 
     private nonisolated func reserveRoom() async throws(KafkaError) {
@@ -119,28 +119,14 @@ public actor KafkaProducer {
         }
     }
 
-    private func append(_ record: KafkaProducerRecord, topic: String, partition explicit: Int32?, wait: Bool) async throws(KafkaError) -> KafkaDelivery? {
+    private func append(_ record: KafkaProducerRecord, topic: String, partition explicit: Int32?) async throws(KafkaError) {
+        let target = try await route(record, topic: topic, partition: explicit)
+        add(record, to: target, waiter: nil)
+    }
+
+    private func appendAndWait(_ record: KafkaProducerRecord, topic: String, partition explicit: Int32?) async throws(KafkaError) -> KafkaDelivery {
+        let target = try await route(record, topic: topic, partition: explicit)
         do {
-            if closed { throw KafkaError(.closed, "the producer is closed") }
-            if configuration.idempotent && producerId < 0 { try await initProducerId() }
-            let count = try await partitionCount(topic)
-            let partitionIndex: Int32
-            if let explicit {
-                guard explicit >= 0 && Int(explicit) < count else {
-                    throw KafkaError(.unknownTopicOrPartition, "\(topic) has no partition \(explicit) (it has \(count))")
-                }
-                partitionIndex = explicit
-            } else {
-                partitionIndex = chooser.partition(topic: topic, key: record.key, partitionCount: count)
-            }
-            var target = KafkaTopicPartition(topic, partitionIndex)
-            if explicit == nil && record.key == nil {
-                target = stickyTarget(target, adding: Self.estimatedSize(record), partitionCount: count)
-            }
-            if !wait {
-                add(record, to: target, waiter: nil)
-                return nil
-            }
             return try await withUnsafeThrowingContinuation { (continuation: Waiter) in
                 add(record, to: target, waiter: continuation)
             }
@@ -148,6 +134,27 @@ public actor KafkaProducer {
             throw error
         } catch {
             throw KafkaError(.protocolViolation, "\(error)")
+        }
+    }
+
+    /// The partition a record goes to. A failure here gives back the buffer room the record took.
+    private func route(_ record: KafkaProducerRecord, topic: String, partition explicit: Int32?) async throws(KafkaError) -> KafkaTopicPartition {
+        do throws(KafkaError) {
+            if closed { throw KafkaError(.closed, "the producer is closed") }
+            if configuration.idempotent && producerId < 0 { try await initProducerId() }
+            let count = try await partitionCount(topic)
+            if let explicit {
+                guard explicit >= 0 && Int(explicit) < count else {
+                    throw KafkaError(.unknownTopicOrPartition, "\(topic) has no partition \(explicit) (it has \(count))")
+                }
+                return KafkaTopicPartition(topic, explicit)
+            }
+            let target = KafkaTopicPartition(topic, chooser.partition(topic: topic, key: record.key, partitionCount: count))
+            guard record.key == nil else { return target }
+            return stickyTarget(target, adding: Self.estimatedSize(record), partitionCount: count)
+        } catch {
+            buffer.release()
+            throw error
         }
     }
 
