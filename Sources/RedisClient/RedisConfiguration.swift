@@ -23,7 +23,8 @@ public struct RedisConfiguration: Sendable {
     public var commandTimeout: Duration?
     /// Close the socket after this long with nothing sent, awaited or subscribed; the next command reconnects.
     public var idleTimeout: Duration?
-    /// Most commands queued or awaiting replies on one connection; further callers wait (backpressure).
+    /// Most sends queued or awaiting replies on one connection (a command, or a whole pipeline or
+    /// transaction, counts once); further callers wait for a slot (backpressure).
     public var maxPendingCommands: Int
     /// Reconnect (with exponential backoff and full jitter) after the connection breaks.
     public var reconnect: Bool
