@@ -106,6 +106,33 @@ final class ConnectionTests: XCTestCase {
         await assertEqual(try await connection.send(["ECHO", "in order"]), .bulk("in order"))
     }
 
+    func testBoundedQueueMakesCallersWaitNotFail() async throws {
+        var configuration = try PeerEnvironment.redisConfiguration()
+        configuration.maxPendingCommands = 4
+        let connection = try await RedisConnection.connect(configuration)
+        defer { connection.close() }
+        let key = uniqueKey("bounded")
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<200 { group.addTask { try await connection.send(INCR(key)) } }
+            return try await group.reduce(0) { max($0, $1) }
+        }
+        XCTAssertEqual(total, 200, "every caller got a slot in turn")
+        // A caller that cannot get a slot before its deadline is told so, and the connection goes on.
+        let blocker = Task { try await connection.send(["DEBUG", "SLEEP", "0.3"]) }
+        try await Task.sleep(for: .milliseconds(20))
+        let fillers = (0..<3).map { _ in Task { try await connection.send(PING()) } }
+        try await Task.sleep(for: .milliseconds(20))
+        do {
+            _ = try await connection.send(PING(), deadline: .after(.milliseconds(50)))
+            XCTFail("all 4 slots are taken")
+        } catch {
+            XCTAssertEqual(error.code, .poolExhausted)
+        }
+        _ = try await blocker.value
+        for filler in fillers { await assertEqual(try await filler.value, "PONG") }
+        _ = try await connection.send(DEL(key))
+    }
+
     func testTimedOutCommandKeepsConnection() async throws {
         let connection = try await RedisConnection.connect(PeerEnvironment.redisConfiguration())
         defer { connection.close() }
