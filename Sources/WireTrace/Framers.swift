@@ -43,6 +43,11 @@ public struct StreamFramer: Sendable {
                 failure = "frame of \(length) bytes is over the trace limit"
                 return frames
             }
+            // A length that cannot hold its own header would never move the stream forward.
+            guard length >= minimumFrameSize else {
+                failure = "a \(protocolKind) frame declares \(length) bytes, less than its header"
+                return frames
+            }
             guard buffer.count >= length else { break }
             frames.append(Array(buffer.prefix(length)))
             buffer.removeFirst(length)
@@ -50,16 +55,24 @@ public struct StreamFramer: Sendable {
         return frames
     }
 
+    private var minimumFrameSize: Int {
+        switch protocolKind {
+        case .kafka: 8  // size + correlation id
+        case .mongo: 16  // the message header
+        case .http, .redis: 1
+        }
+    }
+
     /// The length of the frame at the start of the buffer, if its header says; nil if unknown yet.
     private func nextFrameLength() -> Int? {
         switch protocolKind {
         case .kafka:
             guard buffer.count >= 4 else { return nil }
-            let size = Int(buffer[0]) << 24 | Int(buffer[1]) << 16 | Int(buffer[2]) << 8 | Int(buffer[3])
-            return 4 + size
+            let size = Int32(bitPattern: UInt32(buffer[0]) << 24 | UInt32(buffer[1]) << 16 | UInt32(buffer[2]) << 8 | UInt32(buffer[3]))
+            return 4 + Int(size)
         case .mongo:
             guard buffer.count >= 4 else { return nil }
-            return Int(buffer[0]) | Int(buffer[1]) << 8 | Int(buffer[2]) << 16 | Int(buffer[3]) << 24
+            return Int(Int32(bitPattern: UInt32(buffer[0]) | UInt32(buffer[1]) << 8 | UInt32(buffer[2]) << 16 | UInt32(buffer[3]) << 24))
         case .http:
             return HTTPFrameLength.of(buffer)
         case .redis:
@@ -83,7 +96,8 @@ enum HTTPFrameLength {
             if line.hasPrefix("transfer-encoding:"), line.hasSuffix("chunked") { return chunkedEnd(bytes, from: bodyStart) }
         }
         for line in lines.dropFirst() where line.hasPrefix("content-length:") {
-            if let length = Int(line.dropFirst("content-length:".count).trimmingSpaces) { return bodyStart + length }
+            if let length = Int(line.dropFirst("content-length:".count).trimmingSpaces), length >= 0,
+               length <= StreamFramer.maximumFrameSize { return bodyStart + length }
         }
         return bodyStart
     }
@@ -92,7 +106,8 @@ enum HTTPFrameLength {
         var cursor = start
         while let lineEnd = find(bytes, [13, 10], from: cursor) {
             let line = String(decoding: bytes[cursor..<lineEnd], as: UTF8.self)
-            guard let size = Int(line.prefix { $0 != ";" }.trimmingSpaces, radix: 16) else { return nil }
+            guard let size = Int(line.prefix { $0 != ";" }.trimmingSpaces, radix: 16), size >= 0,
+                  size <= StreamFramer.maximumFrameSize else { return nil }
             cursor = lineEnd + 2
             if size == 0 {
                 while let trailerEnd = find(bytes, [13, 10], from: cursor) {

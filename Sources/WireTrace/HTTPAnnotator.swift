@@ -47,7 +47,9 @@ public enum HTTPAnnotator {
         while let lineEnd = endOfLine(bytes, from: cursor) {
             let line = String(decoding: bytes[cursor..<lineEnd], as: UTF8.self)
             let sizeText = line.prefix { $0 != ";" }.trimmingSpaces
-            guard let size = Int(sizeText, radix: 16), size >= 0 else { return "bad chunk-size line \"\(line)\" at \(cursor)" }
+            guard let size = Int(sizeText, radix: 16), size >= 0, size <= StreamFramer.maximumFrameSize else {
+                return "bad chunk-size line \"\(line)\" at \(cursor)"
+            }
             fields.append(AnnotatedField(cursor..<(lineEnd + 2), "chunk size", "\(size) (0x\(sizeText))" + (line.contains(";") ? " with extensions" : "")))
             cursor = lineEnd + 2
             if size == 0 {

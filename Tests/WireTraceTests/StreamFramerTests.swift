@@ -78,3 +78,25 @@ final class Collected: @unchecked Sendable {
     func add(_ frame: AnnotatedFrame) { lock.withLock { storage.append(frame) } }
     var frames: [AnnotatedFrame] { lock.withLock { storage } }
 }
+
+/// Inputs the fuzzer found: each once looped or trapped.
+final class StreamFramerFuzzRegressionTests: XCTestCase {
+    func testLengthsThatCannotHoldAHeaderStopTheFramerInsteadOfLooping() {
+        for kind in [TraceProtocol.kafka, .mongo] {
+            var framer = StreamFramer(kind)
+            XCTAssertEqual(framer.append([0, 0, 0, 0, 0, 0]), [])
+            XCTAssertNotNil(framer.failure, "\(kind)")
+        }
+        var negative = StreamFramer(.kafka)
+        XCTAssertEqual(negative.append([0xFF, 0xFF, 0xFF, 0xFE, 1, 2, 3, 4]), [])
+        XCTAssertNotNil(negative.failure)
+    }
+
+    func testHugeChunkSizesAreRefusedWithoutOverflow() {
+        var framer = StreamFramer(.http)
+        XCTAssertEqual(framer.append(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n".utf8)), [])
+        let frame = HTTPAnnotator.annotate(Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\nx".utf8),
+                                           direction: .received)
+        XCTAssertEqual(frame.decodeFailure, "bad chunk-size line \"7fffffffffffffff\" at 47")
+    }
+}
