@@ -123,7 +123,10 @@ extension RedisConnection {
         var effects = Effects()
         state.withLock { s in
             let gone = s.subscriptions.remove(subscriberID, names, pattern: pattern)
-            guard !gone.isEmpty, case .connected = s.phase else { return }
+            // Also while reconnecting: a SUBSCRIBE for these names may still be queued unwritten, and the
+            // UNSUBSCRIBE must follow it out.
+            if case .closed = s.phase { return }
+            guard !gone.isEmpty else { return }
             s.enqueueUnawaited(shape: .confirmations(kind: pattern ? "punsubscribe" : "unsubscribe", count: gone.count),
                                effects: &effects) {
                 $0.append(RawCommand([pattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE"] + gone))
