@@ -121,6 +121,10 @@ public struct HTTPClientURL: Sendable, Hashable, CustomStringConvertible {
         } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
             hostBytes = authority[..<colon]
             portBytes = authority[(colon + 1)...]
+            // An IPv6 literal must be in brackets (RFC 3986 §3.2.2): `http://::1/` is ambiguous.
+            guard !hostBytes.contains(UInt8(ascii: ":")) else {
+                throw HTTPClientError(.invalidURL, "an IPv6 address in a URL must be in brackets")
+            }
         }
         var port: Int? = nil
         if let portBytes {
@@ -137,7 +141,14 @@ public struct HTTPClientURL: Sendable, Hashable, CustomStringConvertible {
     /// must then be one: `a:b` is neither).
     static func isValidHost(_ host: String) -> Bool {
         guard !host.isEmpty, host.utf8.count <= 253 else { return false }
-        if host.utf8.contains(UInt8(ascii: ":")) { return SocketAddress(numericHost: host, port: 1)?.family == .ipv6 }
+        if host.utf8.contains(UInt8(ascii: ":")) {
+            // Checked byte by byte first: inet_pton stops at a NUL, so it alone would accept `::\0junk`.
+            let isIPv6Byte: (UInt8) -> Bool = { b in
+                b == UInt8(ascii: ":") || b == UInt8(ascii: ".") || (b >= 0x30 && b <= 0x39)
+                    || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)
+            }
+            return host.utf8.allSatisfy(isIPv6Byte) && SocketAddress(numericHost: host, port: 1)?.family == .ipv6
+        }
         return host.utf8.allSatisfy { b in
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

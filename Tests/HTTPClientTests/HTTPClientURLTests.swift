@@ -30,6 +30,7 @@ final class HTTPClientURLTests: XCTestCase {
         let bad = [
             "ftp://host/", "http//host/", "http://", "http://user:pw@host/", "http://host:0/", "http://host:65536/",
             "http://host:80x/", "http://ho st/", "http://host/a b", "http://host/\u{e9}", "http://[::1/", "http://h\r\nX: y/", "http://a:b:80/", "http://[a:b]/", "http://[::1]x/",
+            "http://::1/", "http://::1:80/", "http://[::\u{0}x]/", "http://[::1%eth0]/",
         ]
         for text in bad {
             XCTAssertThrowsError(try HTTPClientURL(text), text) { error in
@@ -47,6 +48,8 @@ final class HTTPClientURLTests: XCTestCase {
         XCTAssertEqual(try base.resolving("../up/./x?k=v").description, "http://a.example:81/up/x?k=v")
         XCTAssertEqual(try base.resolving("?only=query").description, "http://a.example:81/dir/page?only=query")
         XCTAssertThrowsError(try base.resolving("ftp://x/"))
+        // Fuzz finding: an unbracketed IPv6-looking authority with NULs passed inet_pton's check.
+        XCTAssertThrowsError(try base.resolving("//::\u{0}\u{0}]\u{0}:8"))
     }
 
     func testErrorRetriability() {
