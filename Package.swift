@@ -99,11 +99,12 @@ let package = Package(
         .testTarget(name: "MongoClientTests", dependencies: ["MongoClient", "BSON", "Transport"], swiftSettings: strict),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient", "KafkaProtocol", "Transport"],
                     swiftSettings: strict),
-        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport"], swiftSettings: strict),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "RESP", "Transport", "PeerTestSupport"], swiftSettings: strict),
         .testTarget(name: "WireTraceTests", dependencies: ["WireTrace", "WireCore", "KafkaProtocol", "BSON", "Transport"],
                     swiftSettings: strict),
         .testTarget(name: "WireCommandTests", dependencies: ["switchyard", "PeerTestSupport"], swiftSettings: strict),
         .testTarget(name: "PeerIntegrationTests",
-                    dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4"], swiftSettings: strict),
+                    dependencies: ["Transport", "WireCore", "KafkaProtocol", "BSON", "SigV4", "PeerTestSupport"],
+                    swiftSettings: strict),
     ]
 )

@@ -4,6 +4,7 @@ import KafkaProtocol
 import SigV4
 import Transport
 import WireCore
+import PeerTestSupport
 import XCTest
 
 /// First contact of our transport and codecs with each real peer: one request built by our

@@ -41,6 +41,23 @@ public struct PeerEnvironment: Sendable {
         return (String(text[..<colon]), port)
     }
 
+    /// `tools/peers restart NAME` (kafka, mongo, mongo-auth, redis, s3) on the state folder the env
+    /// file came from, for tests of reconnects after a server restart.
+    public static func restartPeer(_ name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repositoryRoot() + "/tools/peers")
+        process.arguments = ["restart", name]
+        var environment = ProcessInfo.processInfo.environment
+        if environment["SWITCHYARD_PEERS_STATE"] == nil, let env = environment["SWITCHYARD_PEERS_ENV"] {
+            // The env file sits in the state folder.
+            environment["SWITCHYARD_PEERS_STATE"] = URL(fileURLWithPath: env).deletingLastPathComponent().path
+        }
+        process.environment = environment
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "tools/peers restart \(name) failed")
+    }
+
     public static func repositoryRoot() -> String {
         var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         while url.path != "/" {

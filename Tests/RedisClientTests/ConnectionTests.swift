@@ -1,3 +1,4 @@
+import PeerTestSupport
 import RESP
 import RedisClient
 import Synchronization
