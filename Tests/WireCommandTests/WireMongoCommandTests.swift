@@ -39,6 +39,14 @@ final class WireMongoCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("not Extended JSON"), bad.stderr)
     }
 
+    func testHelloReportsTheServerLimits() throws {
+        let hello = try mongo("hello", [])
+        XCTAssertEqual(hello.status, 0, hello.stderr)
+        for field in ["\"isWritablePrimary\":true", "\"maxBsonObjectSize\":16777216", "\"maxMessageSizeBytes\":", "\"maxWireVersion\":"] {
+            XCTAssertTrue(hello.stdout.contains(field), "hello lacks \(field): \(hello.stdout)")
+        }
+    }
+
     func testTraceShowsTheOPMSGHeaderAndEveryElement() throws {
         let traced = try mongo("ping", ["--trace"])
         XCTAssertEqual(traced.status, 0, traced.stderr)
