@@ -1,0 +1,73 @@
+import KafkaProtocol
+import XCTest
+@testable import KafkaClient
+
+/// A leader change between two fake brokers: the first answers Produce with
+/// NOT_LEADER_OR_FOLLOWER and from then on metadata names the second, which takes the batch.
+final class LeaderChangeTests: XCTestCase {
+    actor Cluster {
+        var ports: [Int32: Int] = [:]
+        var leader: Int32 = 1
+        var produceCalls: [Int32: Int] = [:]
+        var metadataCalls = 0
+        func setPort(_ id: Int32, _ port: Int) { ports[id] = port }
+        func produced(on id: Int32) -> Bool {
+            produceCalls[id, default: 0] += 1
+            if id != leader { return false }
+            if id == 1 { leader = 2; return false }   // the first broker steps down on first use
+            return true
+        }
+        func metadata() -> MetadataResponse {
+            metadataCalls += 1
+            var response = MetadataResponse()
+            response.brokers = ports.sorted { $0.key < $1.key }.map { .init(nodeId: $0.key, host: "127.0.0.1", port: Int32($0.value)) }
+            var partition = MetadataResponse.MetadataResponsePartition()
+            partition.leaderId = leader
+            response.topics = [MetadataResponse.MetadataResponseTopic(name: "t", partitions: [partition])]
+            return response
+        }
+    }
+
+    func testProducerFollowsTheNewLeader() async throws {
+        let state = Cluster()
+        func broker(_ id: Int32) throws -> FakeBroker {
+            try FakeBroker { request in
+                let version = request.header.requestApiVersion
+                let correlation = request.header.correlationId
+                switch request.header.requestApiKey {
+                case MetadataRequest.apiKey:
+                    return [(try? MetadataRequest.frameResponse(await state.metadata(), version: version, correlationId: correlation)) ?? []]
+                case ProduceRequest.apiKey:
+                    let accepted = await state.produced(on: id)
+                    var partition = ProduceResponse.PartitionProduceResponse()
+                    partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
+                    partition.baseOffset = accepted ? 7 : -1
+                    var response = ProduceResponse()
+                    response.responses = [.init(name: "t", partitionResponses: [partition])]
+                    return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+                default:
+                    return []
+                }
+            }
+        }
+        let first = try broker(1), second = try broker(2)
+        defer { first.stop(); second.stop() }
+        await state.setPort(1, first.address.port)
+        await state.setPort(2, second.address.port)
+
+        let cluster = KafkaCluster(bootstrap: [first.address])
+        var configuration = KafkaProducerConfiguration(acks: .all)
+        configuration.retryBackoff = .milliseconds(10)
+        let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
+        let delivery = try await producer.send(topic: "t", value: Array("moved".utf8))
+        XCTAssertEqual(delivery.offset, 7)
+        let calls = await state.produceCalls
+        XCTAssertEqual(calls, [1: 1, 2: 1], "one refused attempt on the old leader, one on the new")
+        let metadataCalls = await state.metadataCalls
+        XCTAssertGreaterThanOrEqual(metadataCalls, 2, "metadata was asked again after NOT_LEADER_OR_FOLLOWER")
+        let leader = await cluster.cachedLeader(KafkaTopicPartition("t", 0))
+        XCTAssertEqual(leader, 2)
+        try await producer.close()
+        await cluster.close()
+    }
+}
