@@ -259,7 +259,18 @@ public actor KafkaConsumer {
         }
         let deadline = Deadline.after(timeout)
         while !closed {
-            try await initializePositions()
+            do {
+                try await initializePositions()
+            } catch {
+                // A leader moving or a broker restarting: try again on the next round, within the
+                // poll's time, rather than end the application's loop.
+                guard error.isRetriable else { throw error }
+                if deadline.hasPassed { return [] }
+                do { try await EventLoop.shared.sleep(until: min(deadline, .after(.milliseconds(100)))) } catch {
+                    throw KafkaError.cancelled("poll")
+                }
+                continue
+            }
             let fetchable = partitions.filter { !$0.value.paused && $0.value.position != nil }
             if fetchable.isEmpty {
                 if deadline.hasPassed { return [] }
