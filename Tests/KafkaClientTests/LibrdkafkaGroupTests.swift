@@ -6,7 +6,17 @@ import XCTest
 /// Our consumer and a librdkafka consumer in one group (range assignor): they split the
 /// partitions, and when librdkafka leaves ours takes them all, with nothing lost.
 final class LibrdkafkaGroupTests: XCTestCase {
+    /// librdkafka joins first (and leads the group: it assigns, decoding our subscription).
     func testOurConsumerAndLibrdkafkaShareAGroup() async throws {
+        try await runMixedGroup(oursFirst: false)
+    }
+
+    /// Ours joins first and leads: it assigns, decoding librdkafka's subscription.
+    func testOurConsumerLeadsAGroupWithLibrdkafka() async throws {
+        try await runMixedGroup(oursFirst: true)
+    }
+
+    private func runMixedGroup(oursFirst: Bool) async throws {
         let tansu = try TansuFixture.load()
         let cluster = try tansu.cluster()
         let topic = try await tansu.createTopic("mixed-group", partitions: 4, on: cluster)
@@ -17,7 +27,8 @@ final class LibrdkafkaGroupTests: XCTestCase {
             let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
             produced.insert("\(d.partition)/\(d.offset)")
         }
-        let librdkafka = Librdkafka.runDetached(tansu.env, ["group", tansu.bootstrap, topic, group, "20"])
+        var librdkafka: Task<[Librdkafka.Message], Error>?
+        if !oursFirst { librdkafka = Librdkafka.runDetached(tansu.env, ["group", tansu.bootstrap, topic, group, "20"]) }
 
         let collector = Collector()
         var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .range,
@@ -26,11 +37,24 @@ final class LibrdkafkaGroupTests: XCTestCase {
         configuration.onRebalance = { event in await collector.note("ours", event) }
         let ours = KafkaConsumer(cluster: try tansu.cluster(), configuration: configuration)
         let polling = Task { while !Task.isCancelled { await collector.add((try? await ours.poll(timeout: .milliseconds(200))) ?? []) } }
-
-        let theirs = try await librdkafka.value
-        for i in 200..<300 {
-            let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
-            produced.insert("\(d.partition)/\(d.offset)")
+        let theirs: [Librdkafka.Message]
+        if oursFirst {
+            try await waitUntil(seconds: 30, "ours holds all four partitions before librdkafka joins") { await ours.assignment.count == 4 }
+            let running = Librdkafka.runDetached(tansu.env, ["group", tansu.bootstrap, topic, group, "20"])
+            // Once ours is down to two partitions librdkafka holds the others: new records go to both.
+            try await waitUntil(seconds: 30, "the group rebalanced to two each") { await ours.assignment.count == 2 }
+            for i in 200..<300 {
+                let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+                produced.insert("\(d.partition)/\(d.offset)")
+            }
+            theirs = try await running.value
+        } else {
+            guard let running = librdkafka else { return XCTFail("librdkafka did not run") }
+            theirs = try await running.value
+            for i in 200..<300 {
+                let d = try await producer.send(topic: topic, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+                produced.insert("\(d.partition)/\(d.offset)")
+            }
         }
         try await waitUntil(seconds: 40, "ours holds all four partitions") { await ours.assignment.count == 4 }
         let theirPositions = Set(theirs.compactMap { m in m.offset.map { "\(m.partition!)/\($0)" } })
@@ -46,7 +70,7 @@ final class LibrdkafkaGroupTests: XCTestCase {
         let events = await collector.events.map(\.1)
         XCTAssertTrue(events.contains { if case .assigned(let p) = $0 { p.count == 2 } else { false } }, "ours got two: \(events)")
         XCTAssertFalse(theirPositions.isEmpty, "librdkafka consumed records")
-        print("kafka mixed group: librdkafka read \(theirPositions.count), ours \(await collector.distinctPositions.count) of \(produced.count)")
+        print("kafka mixed group (\(oursFirst ? "ours first" : "librdkafka first")): librdkafka read \(theirPositions.count), ours \(await collector.distinctPositions.count) of \(produced.count)")
         try await producer.close()
         await cluster.close()
     }
