@@ -11,6 +11,7 @@ final class LeaderChangeTests: XCTestCase {
         var produceCalls: [Int32: Int] = [:]
         var metadataCalls = 0
         func setPort(_ id: Int32, _ port: Int) { ports[id] = port }
+        /// A Produce or Fetch reached broker `id`: true if it leads (the first steps down on first use).
         func produced(on id: Int32) -> Bool {
             produceCalls[id, default: 0] += 1
             if id != leader { return false }
@@ -68,6 +69,56 @@ final class LeaderChangeTests: XCTestCase {
         let leader = await cluster.cachedLeader(KafkaTopicPartition("t", 0))
         XCTAssertEqual(leader, 2)
         try await producer.close()
+        await cluster.close()
+    }
+
+    /// The consumer side: the old leader answers Fetch with NOT_LEADER_OR_FOLLOWER, metadata then
+    /// names the new one, which returns the records.
+    func testConsumerFollowsTheNewLeader() async throws {
+        let state = Cluster()
+        let batch = try KafkaRecordBatch(producing: [KafkaProducerRecord(key: nil, value: Array("hello".utf8), timestamp: 1),
+                                                     KafkaProducerRecord(key: nil, value: Array("world".utf8), timestamp: 2)]).encoded()
+        func broker(_ id: Int32) throws -> FakeBroker {
+            try FakeBroker { request in
+                let version = request.header.requestApiVersion
+                let correlation = request.header.correlationId
+                switch request.header.requestApiKey {
+                case MetadataRequest.apiKey:
+                    return [(try? MetadataRequest.frameResponse(await state.metadata(), version: version, correlationId: correlation)) ?? []]
+                case ListOffsetsRequest.apiKey:
+                    var partition = ListOffsetsResponse.ListOffsetsPartitionResponse()
+                    partition.offset = 0
+                    var response = ListOffsetsResponse()
+                    response.topics = [.init(name: "t", partitions: [partition])]
+                    return [(try? ListOffsetsRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+                case FetchRequest.apiKey:
+                    let accepted = await state.produced(on: id)
+                    var partition = FetchResponse.PartitionData()
+                    partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
+                    partition.highWatermark = accepted ? 2 : -1
+                    partition.records = accepted ? batch : []
+                    var response = FetchResponse()
+                    response.responses = [.init(topic: "t", partitions: [partition])]
+                    return [(try? FetchRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+                default:
+                    return []
+                }
+            }
+        }
+        let first = try broker(1), second = try broker(2)
+        defer { first.stop(); second.stop() }
+        await state.setPort(1, first.address.port)
+        await state.setPort(2, second.address.port)
+        let cluster = KafkaCluster(bootstrap: [first.address])
+        let consumer = KafkaConsumer(cluster: cluster, configuration: KafkaConsumerConfiguration(groupId: nil, topics: ["t"]))
+        try await consumer.assign([KafkaTopicPartition("t", 0)])
+        let received = try await consume(consumer, count: 2, seconds: 10)
+        XCTAssertEqual(received.map(\.value), [Array("hello".utf8), Array("world".utf8)])
+        let calls = await state.produceCalls
+        XCTAssertEqual(calls[1], 1, "one refused fetch on the old leader")
+        let leader = await cluster.cachedLeader(KafkaTopicPartition("t", 0))
+        XCTAssertEqual(leader, 2)
+        await consumer.close()
         await cluster.close()
     }
 }
