@@ -23,12 +23,20 @@ public struct HTTPResponse: Sendable {
 
     /// A `text/plain; charset=utf-8` response.
     public static func text(_ text: String, status: HTTPStatus = .ok) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: .bytes(Array(text.utf8)))
+        HTTPResponse(status: status, headers: contentType("text/plain; charset=utf-8"), body: .bytes(Array(text.utf8)))
     }
 
     /// A response with `bytes` and their media type.
     public static func bytes(_ bytes: [UInt8], contentType: String = "application/octet-stream", status: HTTPStatus = .ok) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": contentType], body: .bytes(bytes))
+        HTTPResponse(status: status, headers: Self.contentType(contentType), body: .bytes(bytes))
+    }
+
+    /// One Content-Type field, without the array a dictionary literal would build first (these
+    /// helpers run once per request).
+    static func contentType(_ value: String) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: value)
+        return headers
     }
 
     /// An empty response with `status`.
@@ -39,6 +47,6 @@ public struct HTTPResponse: Sendable {
     /// A streamed response of `contentType`.
     public static func stream(contentType: String = "application/octet-stream", status: HTTPStatus = .ok,
                               _ produce: @escaping @Sendable (ResponseBodyWriter) async throws -> Void) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": contentType], body: .stream(produce))
+        HTTPResponse(status: status, headers: Self.contentType(contentType), body: .stream(produce))
     }
 }
