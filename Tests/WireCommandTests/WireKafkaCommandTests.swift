@@ -71,5 +71,14 @@ final class WireKafkaCommandTests: XCTestCase {
             XCTAssertTrue(traced.stderr.contains(expected), "trace lacks \(expected)")
         }
         XCTAssertFalse(traced.stderr.contains("decode failure"), traced.stderr)
+
+        // Pinned versions are what the client sends, from the first ApiVersions on.
+        let pinned = try kafka("produce", ["--trace", "--max-api-version", "0=8", "--max-api-version", "18=3", "--value", "old", topic])
+        XCTAssertEqual(pinned.status, 0, pinned.stderr)
+        XCTAssertTrue(pinned.stderr.contains("Produce v8 request"), pinned.stderr)
+        XCTAssertTrue(pinned.stderr.contains("ApiVersions v3 request"), pinned.stderr)
+        XCTAssertFalse(pinned.stderr.contains("Produce v11"), pinned.stderr)
+        let table = try kafka("api-versions", ["--max-api-version", "0=8"])
+        XCTAssertTrue(table.stdout.contains("   0 Produce                      broker 0-11   ours 0-11   use 8"), table.stdout)
     }
 }

@@ -84,6 +84,7 @@ public actor KafkaBrokerConnection {
         request.clientSoftwareName = "switchyard-kafka"
         request.clientSoftwareVersion = "0.1"
         var version = ApiVersionsRequest.validVersions.upperBound
+        if let pin = options.maxVersions[ApiVersionsRequest.apiKey], ApiVersionsRequest.validVersions.contains(pin) { version = pin }
         for _ in 0..<2 {
             let frame: [UInt8]
             do {
@@ -127,7 +128,10 @@ public actor KafkaBrokerConnection {
         guard let broker = brokerVersions(apiKey: R.apiKey) else {
             throw KafkaError(.unsupportedVersion, "\(address) does not support \(R.messageName) (API key \(R.apiKey))")
         }
-        let ours = KafkaClientVersions.cap(R.apiKey, codec: R.validVersions)
+        var ours = KafkaClientVersions.cap(R.apiKey, codec: R.validVersions)
+        if let pin = options.maxVersions[R.apiKey], pin >= ours.lowerBound, pin < ours.upperBound {
+            ours = ours.lowerBound...pin
+        }
         let low = max(broker.lowerBound, ours.lowerBound)
         let high = min(broker.upperBound, ours.upperBound)
         guard low <= high else {

@@ -4,7 +4,7 @@ import KafkaProtocol
 /// the generated codec can encode. Newer versions change the request's shape in ways the client
 /// does not use yet; each entry says why. Negotiation picks the highest version that the
 /// broker, the codec and this table all allow.
-enum KafkaClientVersions {
+public enum KafkaClientVersions {
     static let caps: [Int16: Int16] = [
         // Fetch v13+ names topics by id only; the client addresses topics by name.
         FetchRequest.apiKey: 12,
@@ -24,7 +24,7 @@ enum KafkaClientVersions {
         DeleteTopicsRequest.apiKey: 5,
     ]
 
-    static func cap(_ apiKey: Int16, codec: ClosedRange<Int16>) -> ClosedRange<Int16> {
+    public static func cap(_ apiKey: Int16, codec: ClosedRange<Int16>) -> ClosedRange<Int16> {
         guard let cap = caps[apiKey], cap >= codec.lowerBound else { return codec }
         return codec.lowerBound...min(cap, codec.upperBound)
     }

@@ -13,6 +13,10 @@ public struct KafkaConnectionOptions: Sendable {
     public var tls: KafkaTLS?
     /// SASL authentication right after ApiVersions when set.
     public var sasl: KafkaSASLMechanism?
+    /// Highest version to use per API key, on top of what the broker, the codec and the client
+    /// allow: pins a client to older versions (a broker's known-good ones, or those an older
+    /// Wireshark can dissect: `switchyard wire kafka --max-api-version`).
+    public var maxVersions: [Int16: Int16] = [:]
 
     public init(clientId: String = "switchyard", connectTimeout: Duration = .seconds(10),
                 requestTimeout: Duration = .seconds(30), tls: KafkaTLS? = nil, sasl: KafkaSASLMechanism? = nil) {

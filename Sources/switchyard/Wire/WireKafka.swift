@@ -20,9 +20,18 @@ struct WireKafka: AsyncParsableCommand {
         @Option(help: "Client id sent in every request header.") var clientId = "switchyard-wire"
         @Flag(help: "Connect with TLS (the system's trusted CAs unless --tls-ca-file).") var tls = false
         @Option(help: "PEM file of the CA(s) that sign the brokers' certificates (implies --tls).") var tlsCaFile: String?
+        @Option(help: ArgumentHelp("Use at most version V of API key K, as K=V (repeat for more): pin old versions.", valueName: "K=V"))
+        var maxApiVersion: [String] = []
 
         func options() throws -> KafkaConnectionOptions {
             var options = KafkaConnectionOptions(clientId: clientId)
+            for pin in maxApiVersion {
+                let parts = pin.split(separator: "=")
+                guard parts.count == 2, let key = Int16(parts[0]), let version = Int16(parts[1]) else {
+                    throw ValidationError("--max-api-version wants KEY=VERSION, e.g. 0=8, got \(pin)")
+                }
+                options.maxVersions[key] = version
+            }
             if tls || tlsCaFile != nil {
                 let trust: TLSConfiguration.Trust = tlsCaFile.map { .caFile($0) } ?? .systemDefault
                 do {
@@ -70,7 +79,7 @@ struct WireKafka: AsyncParsableCommand {
             try await traceOptions.run(.kafka) {
                 let broker = try await KafkaBrokerConnection.connect(to: address, options: options)
                 defer { Task { await broker.close() } }
-                for row in KafkaVersionTable.rows(broker) {
+                for row in KafkaVersionTable.rows(broker, pins: options.maxVersions) {
                     if json {
                         print(JSONLine.object([("apiKey", .int(Int64(row.apiKey))), ("name", .string(row.name)),
                                                ("broker", row.broker.map { .string("\($0.lowerBound)-\($0.upperBound)") } ?? .null),
@@ -340,7 +349,7 @@ enum KafkaVersionTable {
         var use: Int16?
     }
 
-    static func rows(_ broker: KafkaBrokerConnection) -> [Row] {
+    static func rows(_ broker: KafkaBrokerConnection, pins: [Int16: Int16] = [:]) -> [Row] {
         let ours = KafkaGeneratedMessages.requests
         var keys = Set(ours.keys)
         for key in Int16(0)...Int16(100) where broker.brokerVersions(apiKey: key) != nil { keys.insert(key) }
@@ -348,8 +357,10 @@ enum KafkaVersionTable {
             let type = ours[key]
             let offered = broker.brokerVersions(apiKey: key)
             var use: Int16?
-            if let offered, let valid = type?.validVersions, offered.overlaps(valid) {
-                use = Swift.min(offered.upperBound, valid.upperBound)
+            if let offered, let codec = type?.validVersions {
+                var valid = KafkaClientVersions.cap(key, codec: codec)
+                if let pin = pins[key], pin >= valid.lowerBound, pin < valid.upperBound { valid = valid.lowerBound...pin }
+                if offered.overlaps(valid) { use = Swift.min(offered.upperBound, valid.upperBound) }
             }
             return Row(apiKey: key, name: type.map { String($0.messageName.dropLast("Request".count)) } ?? KafkaAPINames.byKey[key] ?? "(unknown API)",
                        broker: offered, ours: type?.validVersions, use: use)
