@@ -22,7 +22,9 @@ public struct Router: Sendable {
     final class Node: @unchecked Sendable {
         // Mutated only while routes are added (before the server starts), read-only afterwards.
         var literal: [String: Node] = [:]
-        var parameter: (name: String, node: Node)?
+        /// The child for a `:name` segment. Names belong to routes, not to the node: `/a/:id` and
+        /// `/a/:key/b` share this child and each route names its own values.
+        var parameter: Node?
         var rest: [Int]?
         var routes: [Int] = []
     }
@@ -71,6 +73,8 @@ struct CompiledRouter: Sendable {
         let method: HTTPMethod
         let pattern: String
         let handler: HTTPHandler
+        /// The route's `:name`s in order, then `*` if it ends in one.
+        let parameterNames: [String]
     }
 
     /// Routes without parameters, by exact raw path.
@@ -94,10 +98,11 @@ struct CompiledRouter: Sendable {
         let root = Router.Node()
         var hasPatterns = false
         for route in router.routes {
-            let entry = Entry(method: route.method, pattern: route.pattern, handler: wrap(route.handler))
+            let segments = route.pattern.split(separator: "/", omittingEmptySubsequences: true)
+            let names = segments.compactMap { $0 == "*" ? "*" : $0.hasPrefix(":") ? String($0.dropFirst()) : nil }
+            let entry = Entry(method: route.method, pattern: route.pattern, handler: wrap(route.handler), parameterNames: names)
             let index = entries.count
             entries.append(entry)
-            let segments = route.pattern.split(separator: "/", omittingEmptySubsequences: true)
             if !segments.contains(where: { $0.hasPrefix(":") || $0 == "*" }) {
                 literal["/" + segments.joined(separator: "/"), default: []].append(entry)
                 continue
@@ -109,12 +114,11 @@ struct CompiledRouter: Sendable {
                     node.rest = (node.rest ?? []) + [index]
                     break
                 } else if segment.hasPrefix(":") {
-                    let name = String(segment.dropFirst())
                     if let existing = node.parameter {
-                        node = existing.node
+                        node = existing
                     } else {
                         let child = Router.Node()
-                        node.parameter = (name, child)
+                        node.parameter = child
                         node = child
                     }
                 } else {
@@ -150,10 +154,11 @@ struct CompiledRouter: Sendable {
             allowed += candidates.map(\.method)
         }
         if hasPatterns {
-            var parameters: [(name: String, value: String)] = []
-            if let indices = Self.walk(root, rawPath.split(separator: "/", omittingEmptySubsequences: true)[...], &parameters) {
+            var values: [String] = []
+            if let indices = Self.walk(root, rawPath.split(separator: "/", omittingEmptySubsequences: true)[...], &values) {
                 let candidates = indices.map { entries[$0] }
                 if let entry = Self.pick(candidates, method) {
+                    let parameters = zip(entry.parameterNames, values).map { (name: $0, value: $1) }
                     return Match(handler: entry.handler, pattern: entry.pattern, parameters: PathParameters(parameters))
                 }
                 pathMatched = true
@@ -196,26 +201,26 @@ struct CompiledRouter: Sendable {
 
     /// Depth-first: literal segments before parameters before `*`, so `/tasks/new` beats `/tasks/:id`.
     private static func walk(_ node: Router.Node, _ segments: ArraySlice<Substring>,
-                             _ parameters: inout [(name: String, value: String)]) -> [Int]? {
+                             _ values: inout [String]) -> [Int]? {
         guard let segment = segments.first else {
             if !node.routes.isEmpty { return node.routes }
             if let rest = node.rest {
-                parameters.append((name: "*", value: ""))
+                values.append("")
                 return rest
             }
             return nil
         }
-        if let child = node.literal[String(segment)], let found = walk(child, segments.dropFirst(), &parameters) {
+        if let child = node.literal[String(segment)], let found = walk(child, segments.dropFirst(), &values) {
             return found
         }
-        if let (name, child) = node.parameter {
-            parameters.append((name: name, value: PercentEncoding.decode(segment, plusAsSpace: false)))
-            if let found = walk(child, segments.dropFirst(), &parameters) { return found }
-            parameters.removeLast()
+        if let child = node.parameter {
+            values.append(PercentEncoding.decode(segment, plusAsSpace: false))
+            if let found = walk(child, segments.dropFirst(), &values) { return found }
+            values.removeLast()
         }
         if let rest = node.rest {
             let value = segments.map { PercentEncoding.decode($0, plusAsSpace: false) }.joined(separator: "/")
-            parameters.append((name: "*", value: value))
+            values.append(value)
             return rest
         }
         return nil

@@ -20,6 +20,9 @@ final class KeepAliveAndRoutingTests: XCTestCase {
             let id: Int = try context.parameters.require("id")
             return .status(id == 1 ? .noContent : .notFound)
         }
+        router.get("/tasks/:task/logs/:line") { _, context in
+            .text("logs \(context.parameters["task"] ?? "?") \(context.parameters["line"] ?? "?") \(context.parameters.count)")
+        }
         router.get("/query") { request, _ in .text(request.queryItems.map { "\($0.name)=\($0.value)" }.joined(separator: ",")) }
         router.get("/fail") { _, _ in throw HTTPServerError.problem(.conflict, "task \"7\" is already running") }
         router.get("/crash") { _, _ in
@@ -74,6 +77,8 @@ final class KeepAliveAndRoutingTests: XCTestCase {
         XCTAssertEqual(r.text, "task a b")
         r = try await get("/tasks/new")
         XCTAssertEqual(r.text, "new task form", "a literal segment beats a parameter")
+        r = try await get("/tasks/9/logs/3")
+        XCTAssertEqual(r.text, "logs 9 3 2", "a route sharing a parameter position with /tasks/:id names its own parameters")
         r = try await get("/users/ann/files/a/b%2Fc.txt")
         XCTAssertEqual(r.text, "ann|a/b/c.txt")
         r = try await get("/query?b=2&a=x+y&c=%26")
