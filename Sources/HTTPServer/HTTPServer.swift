@@ -93,6 +93,8 @@ public final class HTTPServer: Sendable {
             return (s.listener, s.acceptLoop, s.watchdog)
         }
         listener?.close()
+        // An accept waiting for a free slot under the listener's limit is not woken by close().
+        acceptLoop?.cancel()
         registry.beginShutdown()
         await acceptLoop?.value
         let end = Deadline.after(deadline)
