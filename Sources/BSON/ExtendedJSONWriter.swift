@@ -1,3 +1,4 @@
+import WireCore
 /// MongoDB Extended JSON v2 (canonical and relaxed), written straight from BSON bytes.
 public enum ExtendedJSON {
     public enum Mode: Sendable {

@@ -1,3 +1,4 @@
+import WireCore
 import Crypto
 import HTTP
 import HTTPClient

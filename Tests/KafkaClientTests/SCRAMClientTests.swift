@@ -1,3 +1,4 @@
+import WireCore
 import XCTest
 @testable import KafkaClient
 

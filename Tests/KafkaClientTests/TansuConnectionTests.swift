@@ -1,3 +1,4 @@
+import PeerTestSupport
 import KafkaProtocol
 import Transport
 import XCTest

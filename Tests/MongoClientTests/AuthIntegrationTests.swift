@@ -1,3 +1,4 @@
+import PeerTestSupport
 import BSON
 import Foundation
 import Transport

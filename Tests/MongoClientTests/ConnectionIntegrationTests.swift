@@ -1,3 +1,4 @@
+import PeerTestSupport
 import BSON
 import Transport
 import XCTest

@@ -43,19 +43,28 @@ public struct PeerEnvironment: Sendable {
 
     /// `tools/peers restart NAME` (kafka, mongo, mongo-auth, redis, s3) on the state folder the env
     /// file came from, for tests of reconnects after a server restart.
-    public static func restartPeer(_ name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: repositoryRoot() + "/tools/peers")
-        process.arguments = ["restart", name]
-        var environment = ProcessInfo.processInfo.environment
-        if environment["SWITCHYARD_PEERS_STATE"] == nil, let env = environment["SWITCHYARD_PEERS_ENV"] {
-            // The env file sits in the state folder.
-            environment["SWITCHYARD_PEERS_STATE"] = URL(fileURLWithPath: env).deletingLastPathComponent().path
+    public static func restartPeer(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        try load().peersTool(["restart", name], file: file, line: line)
+    }
+
+    /// `tools/peers ARGS` on this environment's state folder (the env file names both).
+    public func peersTool(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let tool = values["SWITCHYARD_PEERS_TOOL"] ?? Self.repositoryRoot() + "/tools/peers"
+        var environment: [String: String] = [:]
+        if let state = values["SWITCHYARD_PEERS_STATE"] { environment["SWITCHYARD_PEERS_STATE"] = state }
+        let result = try ProcessRunner.run(tool, arguments, environment: environment)
+        XCTAssertEqual(result.status, 0, "tools/peers \(arguments.joined(separator: " ")) failed: \(result.stderr)",
+                       file: file, line: line)
+    }
+
+    /// Runs a Python script with the peers' interpreter (it has pymongo, confluent-kafka, redis, boto3);
+    /// returns its standard output and fails the test on a non-zero exit.
+    public func python(_ script: String, arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try ProcessRunner.run(try require("SWITCHYARD_PEERS_PYTHON"), ["-c", script] + arguments)
+        if result.status != 0 {
+            XCTFail("python exited \(result.status): \(result.stderr)", file: file, line: line)
         }
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "tools/peers restart \(name) failed")
+        return result.stdout
     }
 
     public static func repositoryRoot() -> String {

@@ -1,3 +1,5 @@
+import PeerTestSupport
+import WireCore
 import Crypto
 import Foundation
 import HTTPClient

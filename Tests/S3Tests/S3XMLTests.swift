@@ -1,4 +1,5 @@
 @testable import S3
+import WireCore
 import XCTest
 
 final class S3XMLTests: XCTestCase {

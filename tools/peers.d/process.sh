@@ -82,17 +82,17 @@ stopped() {
     ! running "$pid" "$start" && ! group_running "$pid"
 }
 
-# stop_pid_files PIDFILE... : SIGTERM to every group, SIGKILL to those still running after their grace
+# stop_pid_files PIDFILE... : its stop signal (stop_signal NAME, usually SIGTERM) to every group, SIGKILL to those still running after their grace
 # (stop_grace NAME, NAME being the pid file's folder), then waits (bounded) until all are gone. Removes the
 # pid files. Stops in parallel, so `down` costs the slowest server's shutdown, not the sum.
 stop_pid_files() {
     local file name started=$SECONDS
-    for file in "$@"; do signal_group "$file" TERM; done
+    for file in "$@"; do signal_group "$file" "$(stop_signal "$(basename "$(dirname "$file")")")"; done
     for file in "$@"; do
         name=$(basename "$(dirname "$file")")
         while ! stopped "$file" && ((SECONDS - started < $(stop_grace "$name"))); do sleep 0.1; done
         if ! stopped "$file"; then
-            log "$name ignored SIGTERM for $(stop_grace "$name") s: SIGKILL"
+            log "$name ignored SIG$(stop_signal "$name") for $(stop_grace "$name") s: SIGKILL"
             signal_group "$file" KILL
         fi
     done

@@ -1,4 +1,5 @@
 import Crypto
+import WireCore
 
 /// The client side of SCRAM (RFC 5802) with SHA-256 (RFC 7677) or SHA-512, as Kafka uses it:
 /// no channel binding ("n,,"), and the messages carried in SaslAuthenticate requests.
@@ -111,60 +112,6 @@ extension String {
     func replacingAll(_ target: Character, with replacement: String) -> String {
         var out = ""
         for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
-    }
-}
-
-/// Standard base64 (RFC 4648) with padding, for SCRAM attributes.
-enum Base64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i < bytes.count {
-            let b0 = UInt32(bytes[i])
-            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
-            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
-            let n = b0 << 16 | b1 << 8 | b2
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(i + 1 < bytes.count ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 4 == 0 else { return nil }
-        var out: [UInt8] = []
-        var i = 0
-        while i < chars.count {
-            var n: UInt32 = 0
-            var padding = 0
-            for j in 0..<4 {
-                let c = chars[i + j]
-                let v: UInt32
-                switch c {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
-                case UInt8(ascii: "+"): v = 62
-                case UInt8(ascii: "/"): v = 63
-                case UInt8(ascii: "=") where i + 4 == chars.count && j >= 2: v = 0; padding += 1
-                default: return nil
-                }
-                if padding > 0 && c != UInt8(ascii: "=") { return nil }
-                n = n << 6 | v
-            }
-            out.append(UInt8(n >> 16 & 0xff))
-            if padding < 2 { out.append(UInt8(n >> 8 & 0xff)) }
-            if padding < 1 { out.append(UInt8(n & 0xff)) }
-            i += 4
-        }
         return out
     }
 }

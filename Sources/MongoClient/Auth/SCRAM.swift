@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import WireCore
 
 /// The client side of SCRAM (RFC 5802; SHA-256 per RFC 7677) as a pure state machine: it makes
 /// the messages and checks the server's, and never touches a socket. The nonce is injected so
@@ -46,7 +47,7 @@ public struct ScramClient: Sendable {
             self.clientNonce = clientNonce
         } else {
             do {
-                self.clientNonce = Data(try SecureRandom.bytes(24)).base64EncodedString()
+                self.clientNonce = Base64.encode(try SecureRandom.bytes(24))
             } catch {
                 throw MongoError(.authenticationFailed, "no random bytes for the SCRAM nonce: \(error)")
             }
@@ -71,7 +72,7 @@ public struct ScramClient: Sendable {
         guard nonce.hasPrefix(clientNonce), nonce.count > clientNonce.count else {
             throw MongoError(.authenticationFailed, "SCRAM server nonce does not extend the client nonce")
         }
-        guard let salt = Data(base64Encoded: saltText) else {
+        guard let salt = Base64.decode(saltText) else {
             throw MongoError(.authenticationFailed, "SCRAM salt is not base64")
         }
         guard let iterations = Int(iterationsText), iterations >= 4096 else {
@@ -98,7 +99,7 @@ public struct ScramClient: Sendable {
         let proof = zip(clientKey, clientSignature).map { $0 ^ $1 }
         let serverKey = saltedKey.authenticate(Array("Server Key".utf8))
         serverSignature = HMAC.authenticate(hash, key: serverKey, message: authMessage)
-        return "\(withoutProof),p=\(Data(proof).base64EncodedString())"
+        return "\(withoutProof),p=\(Base64.encode(proof))"
     }
 
     /// Checks the server's signature (`v=...`), which proves the server knew the password too.
@@ -108,7 +109,7 @@ public struct ScramClient: Sendable {
         guard let expected = serverSignature else {
             throw MongoError(.authenticationFailed, "SCRAM server-final before client-final")
         }
-        guard let text = attributes["v"], let signature = Data(base64Encoded: text), Array(signature) == expected else {
+        guard let text = attributes["v"], let signature = Base64.decode(text), signature == expected else {
             throw MongoError(.authenticationFailed, "SCRAM server signature does not match: the server does not know the password")
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import KafkaProtocol
+import WireCore
 @testable import KafkaClient
 
 /// The broker side of SASL PLAIN and SCRAM (RFC 5802) for one user, for the fake broker.

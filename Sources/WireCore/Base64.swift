@@ -1,8 +1,8 @@
-/// Standard base64 (RFC 4648 §4) with padding, as Extended JSON's `$binary` requires.
-enum Base64 {
+/// Standard base64 (RFC 4648 §4) with padding: Extended JSON `$binary`, SCRAM attributes, `Content-MD5`.
+public enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode<C: Collection>(_ data: C) -> String where C.Element == UInt8 {
+    public static func encode<C: Collection>(_ data: C) -> String where C.Element == UInt8 {
         let bytes = Array(data)
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -27,7 +27,7 @@ enum Base64 {
     }
 
     /// nil unless `text` is padded base64 of the standard alphabet.
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         let c = Array(text.utf8)
         guard c.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
