@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "switchyard", targets: ["switchyard"]),
         .library(name: "WireCore", targets: ["WireCore"]),
         .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "SASL", targets: ["SASL"]),
         .library(name: "Transport", targets: ["Transport"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "BSON", targets: ["BSON"]),
@@ -50,6 +51,8 @@ let package = Package(
         // bytes
         .target(name: "WireCore", dependencies: ["CHardwareCRC"], swiftSettings: strict),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // SCRAM (RFC 5802/7677) and SASLprep (RFC 4013), shared by the Kafka and MongoDB clients
+        .target(name: "SASL", dependencies: ["Crypto", "WireCore"], swiftSettings: strict),
 
         // transport
         .target(name: "Transport", dependencies: ["CEpoll", "COpenSSL", "WireCore", "Crypto"], swiftSettings: strict),
@@ -66,8 +69,8 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["Transport", "HTTP", "WireCore", "CZlib"], swiftSettings: strict),
         .target(name: "HTTPClient", dependencies: ["Transport", "HTTP", "WireCore"], swiftSettings: strict),
         .target(name: "S3", dependencies: ["HTTPClient", "HTTP", "SigV4", "Crypto", "WireCore"], swiftSettings: strict),
-        .target(name: "MongoClient", dependencies: ["Transport", "BSON", "Crypto", "WireCore"], swiftSettings: strict),
-        .target(name: "KafkaClient", dependencies: ["Transport", "KafkaProtocol", "Crypto", "WireCore"],
+        .target(name: "MongoClient", dependencies: ["Transport", "BSON", "Crypto", "SASL", "WireCore"], swiftSettings: strict),
+        .target(name: "KafkaClient", dependencies: ["Transport", "KafkaProtocol", "Crypto", "SASL", "WireCore"],
                 swiftSettings: strict),
         .target(name: "RedisClient", dependencies: ["Transport", "RESP", "WireCore", "Crypto"], swiftSettings: strict),
         // annotated traces and pcap files of what crossed a socket (switchyard wire --trace/--pcap)
@@ -86,6 +89,7 @@ let package = Package(
         .target(name: "PeerTestSupport", path: "Tests/PeerTestSupport", swiftSettings: strict),
         .testTarget(name: "WireCoreTests", dependencies: ["WireCore", "CZlib"], swiftSettings: strict),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: strict),
+        .testTarget(name: "SASLTests", dependencies: ["SASL", "Crypto"], swiftSettings: strict),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "WireCore", "Crypto", "CZlib"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema"], exclude: ["exclusions.json"], swiftSettings: strict),
         .testTarget(name: "BSONTests", dependencies: ["BSON"], swiftSettings: strict),
@@ -96,7 +100,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTP", "Transport"], swiftSettings: strict),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTP", "HTTPServer", "Transport"], swiftSettings: strict),
         .testTarget(name: "S3Tests", dependencies: ["S3", "HTTPClient", "SigV4", "WireCore", "PeerTestSupport"], swiftSettings: strict),
-        .testTarget(name: "MongoClientTests", dependencies: ["MongoClient", "BSON", "Transport", "WireCore", "PeerTestSupport"], swiftSettings: strict),
+        .testTarget(name: "MongoClientTests", dependencies: ["MongoClient", "BSON", "Transport", "WireCore", "SASL", "PeerTestSupport"], swiftSettings: strict),
         .testTarget(name: "KafkaClientTests",
                     dependencies: ["KafkaClient", "KafkaProtocol", "Transport", "Crypto", "WireCore", "PeerTestSupport"],
                     swiftSettings: strict),

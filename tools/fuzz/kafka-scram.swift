@@ -1,4 +1,4 @@
-// fuzz-modules: WireCore Crypto Transport KafkaProtocol KafkaClient
+// fuzz-modules: WireCore Crypto SASL Transport KafkaProtocol KafkaClient
 // Feeds arbitrary bytes to the SCRAM client as the server's messages (server-first, then the
 // same bytes as server-final). Parsing must never trap: bad input is an authenticationFailed
 // error. Inputs asking for more than 5000 PBKDF2 iterations are skipped to keep runs fast (the

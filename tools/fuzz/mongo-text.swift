@@ -1,9 +1,10 @@
-// fuzz-modules: WireCore Crypto Transport BSON MongoClient
+// fuzz-modules: WireCore Crypto SASL Transport BSON MongoClient
 // The text parsers of the MongoDB client: connection strings, SCRAM server messages and SASLprep.
 // No input may trap; a URL that parses must name at least one host with a port in 1...65535; a
 // SCRAM server-first message is answered or refused with authenticationFailed only; SASLprep
-// output is stable (preparing it again changes nothing) or refused with invalidArgument.
+// output is stable (preparing it again changes nothing) or refused with invalidPassword.
 import MongoClient
+import SASL
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -30,7 +31,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let prepared = try SASLprep.prepare(text)
         if (try? SASLprep.prepare(prepared)) != prepared { fatalError("SASLprep is not idempotent on \(Array(text.unicodeScalars))") }
     } catch {
-        if error.code != .invalidArgument { fatalError("SASLprep refused with \(error.code)") }
+        if error.code != .invalidPassword { fatalError("SASLprep refused with \(error.code)") }
     }
     return 0
 }

@@ -14,7 +14,7 @@ import Foundation
 /// standard library does not expose the bidi class. ASCII-only passwords — the common case —
 /// pass through unchanged without touching Foundation.
 public enum SASLprep {
-    public static func prepare(_ input: String) throws(MongoError) -> String {
+    public static func prepare(_ input: String) throws(SCRAMError) -> String {
         if input.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return input }
         var mapped = String.UnicodeScalarView()
         for scalar in input.unicodeScalars {
@@ -29,21 +29,21 @@ public enum SASLprep {
         for scalar in normalized.unicodeScalars {
             let v = scalar.value
             if let table = Tables.prohibited.first(where: { Tables.contains($0.ranges, v) }) {
-                throw MongoError(.invalidArgument, "SASLprep: password contains U+\(hex(v)), prohibited by RFC 3454 table \(table.name)")
+                throw SCRAMError(.invalidPassword, "SASLprep: password contains U+\(hex(v)), prohibited by RFC 3454 table \(table.name)")
             }
             if !assignedIn32(scalar) {
-                throw MongoError(.invalidArgument, "SASLprep: password contains U+\(hex(v)), unassigned in Unicode 3.2 (RFC 3454 table A.1)")
+                throw SCRAMError(.invalidPassword, "SASLprep: password contains U+\(hex(v)), unassigned in Unicode 3.2 (RFC 3454 table A.1)")
             }
             if Tables.contains(Tables.randALCat, v) { hasRandAL = true } else if isLCat(scalar) { hasL = true }
         }
         if hasRandAL {
             if hasL {
-                throw MongoError(.invalidArgument, "SASLprep: password mixes right-to-left and left-to-right characters (RFC 3454 §6)")
+                throw SCRAMError(.invalidPassword, "SASLprep: password mixes right-to-left and left-to-right characters (RFC 3454 §6)")
             }
             let scalars = normalized.unicodeScalars
             guard let first = scalars.first, let last = scalars.last,
                   Tables.contains(Tables.randALCat, first.value), Tables.contains(Tables.randALCat, last.value) else {
-                throw MongoError(.invalidArgument, "SASLprep: right-to-left password must start and end with a right-to-left character (RFC 3454 §6)")
+                throw SCRAMError(.invalidPassword, "SASLprep: right-to-left password must start and end with a right-to-left character (RFC 3454 §6)")
             }
         }
         return normalized
