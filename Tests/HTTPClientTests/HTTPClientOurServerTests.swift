@@ -1,3 +1,4 @@
+import PeerTestSupport
 import Foundation
 import HTTP
 import HTTPClient
@@ -169,7 +170,7 @@ final class HTTPClientOurServerTests: XCTestCase {
     }
 
     func testHTTPSAgainstOurServer() async throws {
-        let pki = try TestCertificates.make()
+        let pki = try TestPKI.make()
         let context = try TLSContext(.server(certificateChainFile: pki.serverCertificate, privateKeyFile: pki.serverKey), server: true)
         try startServer { $0.tls = context }
         let client = HTTPClient(configuration: { var c = HTTPClientConfiguration(); c.tls = .client(trust: .caFile(pki.caCertificate)); return c }())

@@ -1,3 +1,4 @@
+import PeerTestSupport
 import Foundation
 import HTTP
 import HTTPClient
@@ -510,7 +511,7 @@ final class HTTPClientPythonServerTests: XCTestCase {
     // MARK: TLS
 
     func testHTTPSWithACustomCA() async throws {
-        let pki = try TestCertificates.make()
+        let pki = try TestPKI.make()
         let tlsServer = try PythonTestServer(arguments: ["tls", pki.serverCertificate, pki.serverKey])
         defer { tlsServer.stop() }
         let client = makeClient { $0.tls = .client(trust: .caFile(pki.caCertificate)) }

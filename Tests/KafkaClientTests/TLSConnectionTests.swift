@@ -1,3 +1,4 @@
+import PeerTestSupport
 import KafkaProtocol
 import Transport
 import XCTest
@@ -7,7 +8,7 @@ import XCTest
 /// certificate from a CA made for the test.
 final class TLSConnectionTests: XCTestCase {
     func testRequestsOverTLSAndAnUntrustedBrokerIsRefused() async throws {
-        let pki = try KafkaTestPKI.make()
+        let pki = try TestPKI.make()
         defer { pki.remove() }
         let server = try TLSContext(.server(certificateChainFile: pki.serverCertificate, privateKeyFile: pki.serverKey), server: true)
         let broker = try FakeBroker(tls: server) { request in [FakeBroker.coordinatorReply(request, nodeId: 9)] }

@@ -1,3 +1,4 @@
+import PeerTestSupport
 import BSON
 import Foundation
 import Synchronization
@@ -258,43 +259,4 @@ final class TopologyTests: XCTestCase {
         XCTAssertTrue("\(String(describing: error))".contains("tlsCertificateUntrusted"), "\(String(describing: error))")
         await untrusting.close()
     }
-}
-
-/// A CA, an unrelated CA and a server certificate for localhost/127.0.0.1, made with the openssl
-/// CLI for one test and removed after it.
-struct TestPKI {
-    let directory: URL
-    var caCertificate: String { directory.appendingPathComponent("ca.pem").path }
-    var otherCACertificate: String { directory.appendingPathComponent("other-ca.pem").path }
-    var serverCertificate: String { directory.appendingPathComponent("server.pem").path }
-    var serverKey: String { directory.appendingPathComponent("server.key").path }
-
-    static func make() throws -> TestPKI {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-mongo-pki-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-            .write(to: dir.appendingPathComponent("server.ext"), atomically: true, encoding: .utf8)
-        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        let steps: [[String]] = [
-            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Mongo Test CA"],
-            ["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.pem", "-days", "2", "-subj", "/CN=Other CA"],
-            ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
-            ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.pem", "-days", "2", "-extfile", "server.ext"],
-        ]
-        for args in steps {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            p.arguments = args
-            p.currentDirectoryURL = dir
-            p.standardError = FileHandle.nullDevice
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw NSError(domain: "openssl", code: Int(p.terminationStatus)) }
-        }
-        return TestPKI(directory: dir)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: directory) }
 }

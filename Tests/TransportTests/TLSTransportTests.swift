@@ -1,3 +1,4 @@
+import PeerTestSupport
 import CZlib
 import Foundation
 import Transport

@@ -1,21 +1,21 @@
 import Foundation
 
-/// (A copy of Tests/TransportTests/TestCertificates.swift: test targets cannot share files.)
-/// A certificate authority and a server certificate made for one test run with the openssl CLI
+/// A certificate authority and a server certificate made for one test run with the openssl CLI, for
+/// every TLS test (Transport, HTTP, Kafka, MongoDB)
 /// (Debian's `openssl` package): nothing is checked in, nothing outlives the test.
-struct KafkaTestPKI {
-    let directory: URL
-    var caCertificate: String { directory.appendingPathComponent("ca.pem").path }
-    var serverCertificate: String { directory.appendingPathComponent("server.pem").path }
-    var serverKey: String { directory.appendingPathComponent("server.key").path }
-    var otherCACertificate: String { directory.appendingPathComponent("other-ca.pem").path }
+public struct TestPKI: Sendable {
+    public let directory: URL
+    public var caCertificate: String { directory.appendingPathComponent("ca.pem").path }
+    public var serverCertificate: String { directory.appendingPathComponent("server.pem").path }
+    public var serverKey: String { directory.appendingPathComponent("server.key").path }
+    public var otherCACertificate: String { directory.appendingPathComponent("other-ca.pem").path }
 
     /// Makes a CA, a second unrelated CA, and a server certificate signed by the first CA for
     /// DNS:localhost and IP:127.0.0.1.
-    static func make() throws -> KafkaTestPKI {
+    public static func make() throws -> TestPKI {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-pki-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let pki = KafkaTestPKI(directory: dir)
+        let pki = TestPKI(directory: dir)
         let ext = dir.appendingPathComponent("server.ext")
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
             .write(to: ext, atomically: true, encoding: .utf8)
@@ -48,5 +48,5 @@ struct KafkaTestPKI {
         return pki
     }
 
-    func remove() { try? FileManager.default.removeItem(at: directory) }
+    public func remove() { try? FileManager.default.removeItem(at: directory) }
 }
