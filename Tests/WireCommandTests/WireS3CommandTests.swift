@@ -30,6 +30,9 @@ final class WireS3CommandTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: body) }
         let upload = try ProcessRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-T", body.path, url])
         XCTAssertEqual(upload.stdout, "200", "LocalStack accepts our presigned PUT")
+        // The object curl uploaded has the file's size.
+        let head = try ProcessRunner.run(switchyard, ["wire", "s3", "head", "--json"] + s3Arguments(peers) + [bucket, key])
+        XCTAssertTrue(head.stdout.hasPrefix("{\"size\":12345,"), head.stdout + head.stderr)
 
         let verified = try ProcessRunner.run(switchyard, ["wire", "s3", "verify", "--json", "--method", "PUT"] + s3Arguments(peers) + [url])
         XCTAssertEqual(verified.status, 0, verified.stdout + verified.stderr)
