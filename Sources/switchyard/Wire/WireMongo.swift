@@ -48,26 +48,25 @@ struct WireMongo: AsyncParsableCommand {
         }
     }
 
+    /// A command whose document is `{name: 1}`.
+    static func runSimple(_ name: String, _ connection: Connection, _ trace: WireTraceOptions) async throws {
+        var b = BSONDocumentBuilder()
+        b.append(name, .int32(1))
+        try await run(connection, trace, command: try b.build())
+    }
+
     struct Hello: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The server's hello reply (limits, wire versions, role).")
         @OptionGroup var connection: Connection
         @OptionGroup var traceOptions: WireTraceOptions
-        func run() async throws {
-            var b = BSONDocumentBuilder()
-            b.append("hello", .int32(1))
-            try await WireMongo.run(connection, traceOptions, command: try b.build())
-        }
+        func run() async throws { try await WireMongo.runSimple("hello", connection, traceOptions) }
     }
 
     struct Ping: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Round trip of a ping command.")
         @OptionGroup var connection: Connection
         @OptionGroup var traceOptions: WireTraceOptions
-        func run() async throws {
-            var b = BSONDocumentBuilder()
-            b.append("ping", .int32(1))
-            try await WireMongo.run(connection, traceOptions, command: try b.build())
-        }
+        func run() async throws { try await WireMongo.runSimple("ping", connection, traceOptions) }
     }
 
     struct Command: AsyncParsableCommand {
