@@ -1,3 +1,5 @@
+import WireCore
+
 /// The textbook view of a frame: offset, raw bytes and meaning, one field per line.
 ///
 ///     >>> sent RESP, 22 bytes: array (2)
@@ -39,7 +41,7 @@ public enum AnnotatedDump {
         var first = true
         repeat {
             let end = min(start + bytesPerLine, clamped.upperBound)
-            let hex = bytes[start..<end].map { Hex.byte($0) }.joined(separator: " ")
+            let hex = bytes[start..<end].map { Hex.encode(CollectionOfOne($0)) }.joined(separator: " ")
             out += String(start, radix: 16).leftPadded(to: 4) + "  " + hex.rightPadded(to: bytesPerLine * 3)
             if first {
                 let label = String(repeating: "  ", count: depth) + name
@@ -60,19 +62,12 @@ public enum HexDump {
         var start = 0
         while start < array.count {
             let line = array[start..<min(start + 16, array.count)]
-            var hex = line.map { Hex.byte($0) }.joined(separator: " ")
+            var hex = line.map { Hex.encode(CollectionOfOne($0)) }.joined(separator: " ")
             hex = hex.rightPadded(to: 16 * 3)
             let ascii = String(line.map { (0x20...0x7E).contains($0) ? Character(Unicode.Scalar($0)) : "." })
             out += String(baseOffset + start, radix: 16).leftPadded(to: 8) + "  " + hex + " |" + ascii + "|\n"
             start += 16
         }
         return out
-    }
-}
-
-enum Hex {
-    private static let digits: [Character] = Array("0123456789abcdef")
-    static func byte(_ value: UInt8) -> String {
-        String([digits[Int(value >> 4)], digits[Int(value & 0x0F)]])
     }
 }

@@ -1,3 +1,5 @@
+import WireCore
+
 /// Names every element of a BSON document (bsonspec.org 1.1): its type, key and value, with offsets.
 ///
 /// A scalar element is one field (`"count"  int32 7`); a document or array element is a header
@@ -49,10 +51,10 @@ public enum BSONAnnotator {
             let length = Int(try LittleEndian.int32(bytes, valueStart))
             guard length >= 0 else { throw AnnotationError("negative binary length at \(valueStart)") }
             return try scalar(5 + length, "binary") {
-                "subtype 0x\(Hex.byte(bytes[$0 + 4])), \(length) bytes " + TraceText.quoted(bytes[($0 + 5)..<($0 + 5 + length)].prefix(32))
+                "subtype 0x\(Hex.encode(CollectionOfOne(bytes[$0 + 4]))), \(length) bytes " + TraceText.quoted(bytes[($0 + 5)..<($0 + 5 + length)].prefix(32))
             }
         case 0x06: return try scalar(0, "undefined") { _ in "" }
-        case 0x07: return try scalar(12, "ObjectId") { bytes[$0..<($0 + 12)].map { Hex.byte($0) }.joined() }
+        case 0x07: return try scalar(12, "ObjectId") { Hex.encode(bytes[$0..<($0 + 12)]) }
         case 0x08: return try scalar(1, "boolean") { bytes[$0] == 0 ? "false" : "true" }
         case 0x09: return try scalar(8, "UTC datetime") { "\(Int64(bitPattern: LittleEndian.uint64InBounds(bytes, $0))) ms" }
         case 0x0A: return try scalar(0, "null") { _ in "" }
@@ -76,10 +78,10 @@ public enum BSONAnnotator {
                 "t=\(LittleEndian.uint32InBounds(bytes, $0 + 4)) i=\(LittleEndian.uint32InBounds(bytes, $0))"
             }
         case 0x12: return try scalar(8, "int64") { String(Int64(bitPattern: LittleEndian.uint64InBounds(bytes, $0))) }
-        case 0x13: return try scalar(16, "decimal128") { bytes[$0..<($0 + 16)].map { Hex.byte($0) }.joined() }
+        case 0x13: return try scalar(16, "decimal128") { Hex.encode(bytes[$0..<($0 + 16)]) }
         case 0xFF: return try scalar(0, "min key") { _ in "" }
         case 0x7F: return try scalar(0, "max key") { _ in "" }
-        default: throw AnnotationError("unknown BSON type 0x\(Hex.byte(type)) at \(offset)")
+        default: throw AnnotationError("unknown BSON type 0x\(Hex.encode(CollectionOfOne(type))) at \(offset)")
         }
     }
 

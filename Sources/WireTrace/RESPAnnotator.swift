@@ -1,4 +1,5 @@
 import RESP
+import WireCore
 
 /// Names every token of a RESP2/RESP3 frame: type byte, length or count line, payload.
 ///
@@ -100,7 +101,7 @@ public enum RESPAnnotator {
                 let words = firstWords.isEmpty ? "" : ": " + firstWords.joined(separator: " ")
                 return (cursor, "\(kind) (\(count))" + words)
             default:
-                throw WalkError(message: "unknown type byte 0x\(Hex.byte(type)) at \(offset)")
+                throw WalkError(message: "unknown type byte 0x\(Hex.encode(CollectionOfOne(type))) at \(offset)")
             }
         }
 

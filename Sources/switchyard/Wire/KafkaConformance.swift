@@ -1,6 +1,7 @@
 import KafkaClient
 import KafkaProtocol
 import Synchronization
+import WireCore
 import WireTrace
 
 /// Probes every API a Kafka broker claims, at every version both sides know, with a minimal
@@ -60,7 +61,7 @@ struct KafkaConformance {
                     } catch let error as KafkaError {
                         switch error.code {
                         case .protocolViolation:
-                            let bytes = failures.frame(matching: "\(row.name) v\(version) response").map { " bytes " + ShortHex.short($0.bytes) } ?? ""
+                            let bytes = failures.frame(matching: "\(row.name) v\(version) response").map { " bytes " + Hex.encode($0.bytes.prefix(48)) + ($0.bytes.count > 48 ? "… (\($0.bytes.count) bytes)" : "") } ?? ""
                             outcome = "DECODE FAILURE: \(error.message)\(bytes)"
                             matrix.decodeFailures += 1
                         case .timedOut: outcome = "timed out"
@@ -150,14 +151,5 @@ final class FailedFrames: Sendable {
     func add(_ frame: AnnotatedFrame) { frames.withLock { $0.append(frame) } }
     func frame(matching summaryPrefix: String) -> AnnotatedFrame? {
         frames.withLock { $0.last { $0.summary.hasPrefix(summaryPrefix) } }
-    }
-}
-
-enum ShortHex {
-    /// The first 48 bytes in hex, for a table cell.
-    static func short(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        let shown = bytes.prefix(48).map { String([digits[Int($0 >> 4)], digits[Int($0 & 15)]]) }.joined()
-        return shown + (bytes.count > 48 ? "… (\(bytes.count) bytes)" : "")
     }
 }
