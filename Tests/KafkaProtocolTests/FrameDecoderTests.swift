@@ -113,4 +113,28 @@ final class FrameDecoderTests: XCTestCase {
             XCTAssertEqual(body, requestCopy)
         }
     }
+
+    /// Bytes received straight into the decoder give the same frames as appended ones, whole and
+    /// in pieces of every size up to a frame and a half.
+    func testReceiveGivesTheSameFramesAsAppend() async throws {
+        let frames = [KafkaFrame.wrap([1, 2, 3]), KafkaFrame.wrap([]), KafkaFrame.wrap(Array(repeating: 9, count: 40))]
+        let stream = frames.flatMap { $0 }
+        for piece in 1...60 {
+            var decoder = KafkaFrameDecoder()
+            var out: [[UInt8]] = []
+            var offset = 0
+            while offset < stream.count {
+                let end = min(offset + piece, stream.count)
+                let n = await decoder.receive { buffer in
+                    buffer.append(contentsOf: stream[offset..<end])
+                    return end - offset
+                }
+                XCTAssertEqual(n, end - offset)
+                offset = end
+                while let frame = try decoder.nextFrame() { out.append(frame) }
+            }
+            XCTAssertEqual(out, [[1, 2, 3], [], Array(repeating: 9, count: 40)], "pieces of \(piece)")
+            XCTAssertEqual(decoder.bufferedByteCount, 0)
+        }
+    }
 }

@@ -291,13 +291,13 @@ public actor KafkaBrokerConnection {
 
     private nonisolated func readerLoop() async {
         var decoder = KafkaFrameDecoder(maxFrameSize: options.maxFrameSize)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(256 * 1024)
+        let stream = self.stream
         while true {
-            buffer.removeAll(keepingCapacity: true)
             let count: Int
             do {
-                count = try await stream.read(into: &buffer, maxBytes: 256 * 1024, deadline: nil)
+                count = try await decoder.receive { (buffer) throws(TransportError) in
+                    try await stream.read(into: &buffer, maxBytes: 256 * 1024, deadline: nil)
+                }
             } catch {
                 await fail(KafkaError(error, "read from \(address)"))
                 return
@@ -306,7 +306,6 @@ public actor KafkaBrokerConnection {
                 await fail(KafkaError(.connectionLost, "\(address) closed the connection", retriable: true))
                 return
             }
-            decoder.append(buffer)
             var frames: [[UInt8]] = []
             do {
                 while let frame = try decoder.nextFrame() { frames.append(frame) }

@@ -22,13 +22,24 @@ public struct KafkaFrameDecoder: Sendable {
     public var bufferedByteCount: Int { buffer.count - start }
 
     public mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        // Drop consumed bytes before growing, so the buffer holds at most one partial frame
-        // plus what was just appended.
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Lets a socket read append straight into the decoder's buffer (`stream.read(into:)`),
+    /// saving the copy through an intermediate array; returns what `receive` returned.
+    public mutating func receive<E: Error>(_ receive: (inout [UInt8]) async throws(E) -> Int) async throws(E) -> Int {
+        compact()
+        return try await receive(&buffer)
+    }
+
+    /// Drops consumed bytes before growing, so the buffer holds at most one partial frame plus
+    /// what is appended next.
+    private mutating func compact() {
         if start > 0 && (start >= 4096 || start == buffer.count) {
             buffer.removeFirst(start)
             start = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next complete frame's payload, or nil if more bytes are needed.
