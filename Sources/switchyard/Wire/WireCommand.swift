@@ -1,4 +1,5 @@
 import ArgumentParser
+import WireCore
 
 /// `switchyard wire`: talk to a broker by hand with our own clients, see every frame annotated
 /// (`--trace`), keep a pcap (`--pcap`), and probe a server's conformance.
@@ -33,22 +34,7 @@ enum JSONLine {
         "{" + pairs.map { "\(quote($0.0)):\($0.1.rendered)" }.joined(separator: ",") + "}"
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(scalar.value, radix: 16).leftPaddedHex(to: 4)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { JSONString.quoted(text) }
 }
 
 enum JSONScalar {
@@ -66,11 +52,5 @@ enum JSONScalar {
         case .raw(let r): r
         case .null: "null"
         }
-    }
-}
-
-extension String {
-    func leftPaddedHex(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
