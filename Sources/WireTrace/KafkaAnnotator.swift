@@ -104,15 +104,15 @@ public struct KafkaAnnotator: Sendable {
             throw AnnotationError("\(type.messageName) v\(version) body at offset \(offset): \(error)")
         }
         fields.append(AnnotatedField(offset..<offset, "body", "\(type.messageName) v\(version), \(bytes.count) bytes"))
-        var recordSets: [[UInt8]] = []
+        var recordSets: [Range<Int>] = []
         MirrorFields.append(value, at: offset, depth: 1, into: &fields, recordSets: &recordSets)
-        var searchFrom = offset
         var covered: [Range<Int>] = []
+        // A decoded `records` field is a view of the body's bytes, so its range says where the
+        // batches sit in the frame.
         for records in recordSets where !records.isEmpty {
-            guard let start = frame.firstIndex(of: records, from: searchFrom) else { continue }
-            RecordBatchAnnotator.annotate(frame, range: start..<(start + records.count), into: &fields)
-            covered.append(start..<(start + records.count))
-            searchFrom = start + records.count
+            let inFrame = (offset + records.lowerBound)..<(offset + records.upperBound)
+            RecordBatchAnnotator.annotate(frame, range: inFrame, into: &fields)
+            covered.append(inFrame)
         }
         // The body's own bytes (all but the record batches), under the field list they encode.
         var cursor = offset
@@ -128,15 +128,20 @@ public struct KafkaAnnotator: Sendable {
 /// Lists a decoded message's stored properties (Swift names, which mirror the schema's) as fields.
 enum MirrorFields {
     static func append(_ value: Any, at offset: Int, depth: Int, into fields: inout [AnnotatedField],
-                       recordSets: inout [[UInt8]]) {
+                       recordSets: inout [Range<Int>]) {
         guard depth < 12, fields.count < 5000 else { return }
         for child in Mirror(reflecting: value).children {
             guard let label = child.label, label != "unknownTaggedFields" || !isEmptyCollection(child.value) else { continue }
             // Exact type checks: `as? [UInt8]` would also accept an empty array of any element type.
             let isBytes = type(of: child.value) == [UInt8].self || type(of: child.value) == Optional<[UInt8]>.self
             if isBytes, let bytes = child.value as? [UInt8] ?? (child.value as? [UInt8]?) ?? nil {
-                if label == "records" { recordSets.append(bytes) }
                 fields.append(AnnotatedField(offset..<offset, label, "\(bytes.count) bytes", depth: depth))
+                continue
+            }
+            let isView = type(of: child.value) == ByteView.self || type(of: child.value) == Optional<ByteView>.self
+            if isView, let view = child.value as? ByteView ?? (child.value as? ByteView?) ?? nil {
+                if label == "records" { recordSets.append(view.range) }
+                fields.append(AnnotatedField(offset..<offset, label, "\(view.count) bytes", depth: depth))
                 continue
             }
             let mirror = Mirror(reflecting: child.value)

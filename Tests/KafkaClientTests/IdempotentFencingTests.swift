@@ -1,4 +1,5 @@
 import KafkaProtocol
+import WireCore
 import XCTest
 @testable import KafkaClient
 
@@ -43,7 +44,7 @@ final class IdempotentFencingTests: XCTestCase {
             case ProduceRequest.apiKey:
                 guard let produce = try? ProduceRequest.decode(request.body, version: version),
                       let records = produce.topicData.first?.partitionData.first?.records else { return [] }
-                var reader = ByteReaderBox(records)
+                var reader = ByteReaderBox(records.bytes)
                 guard let batch = try? KafkaRecordBatch.decode(from: &reader.reader) else { return [] }
                 let attempt = await log.batch(batch)
                 var partition = ProduceResponse.PartitionProduceResponse()

@@ -1,4 +1,5 @@
 import KafkaProtocol
+import WireCore
 import XCTest
 @testable import KafkaClient
 
@@ -96,7 +97,7 @@ final class LeaderChangeTests: XCTestCase {
                     var partition = FetchResponse.PartitionData()
                     partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
                     partition.highWatermark = accepted ? 2 : -1
-                    partition.records = accepted ? batch : []
+                    partition.records = accepted ? ByteView(batch) : []
                     var response = FetchResponse()
                     response.responses = [.init(topic: "t", partitions: [partition])]
                     return [(try? FetchRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]

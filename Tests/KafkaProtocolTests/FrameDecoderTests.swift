@@ -137,4 +137,26 @@ final class FrameDecoderTests: XCTestCase {
             XCTAssertEqual(decoder.bufferedByteCount, 0)
         }
     }
+
+    /// Frames handed out as views of the receive buffer keep their bytes while the decoder goes
+    /// on receiving into (and compacting) that buffer; views and copies give the same frames.
+    func testFrameViewsOutliveLaterReceives() async throws {
+        let payloads: [[UInt8]] = (0..<40).map { i in (0..<(i * 997 % 5000)).map { UInt8(truncatingIfNeeded: $0 &+ i) } }
+        let stream = payloads.flatMap { KafkaFrame.wrap($0) }
+        for piece in [1, 7, 4096, 70_000, stream.count] {
+            var decoder = KafkaFrameDecoder()
+            var views: [ByteView] = []
+            var offset = 0
+            while offset < stream.count {
+                let end = min(offset + piece, stream.count)
+                _ = await decoder.receive { buffer in
+                    buffer.append(contentsOf: stream[offset..<end])
+                    return end - offset
+                }
+                offset = end
+                while let frame = try decoder.nextFrameView() { views.append(frame) }
+            }
+            XCTAssertEqual(views.map(\.bytes), payloads, "pieces of \(piece)")
+        }
+    }
 }

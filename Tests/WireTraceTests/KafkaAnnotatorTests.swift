@@ -1,4 +1,5 @@
 import KafkaProtocol
+import WireCore
 import XCTest
 @testable import WireTrace
 
@@ -15,7 +16,7 @@ final class KafkaAnnotatorTests: XCTestCase {
         request.timeoutMs = 5000
         var partition = ProduceRequest.PartitionProduceData()
         partition.index = 0
-        partition.records = records
+        partition.records = ByteView(records)
         var topic = ProduceRequest.TopicProduceData()
         topic.name = "tasks"
         topic.partitionData = [partition]

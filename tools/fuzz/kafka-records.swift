@@ -1,7 +1,8 @@
 // fuzz-modules: WireCore KafkaProtocol
 // Decodes arbitrary bytes as a Kafka `records` field (v2 batches, legacy message sets) and,
 // by the first byte, through one decompressor alone. Nothing may trap or pass the limits; a
-// v2 batch that decodes must re-encode (with its own codec) and decode to the same batch.
+// v2 batch that decodes must re-encode (with its own codec) and decode to the same batch, and
+// the header scan a consumer fetches ahead with must agree with the decode's next position.
 import KafkaProtocol
 import WireCore
 
@@ -20,6 +21,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
         }
         _ = set.records
+        for from: Int64 in [0, 5] {
+            if let scanned = KafkaRecordSet.nextOffset(scanning: ByteView(bytes), from: from), scanned != set.nextOffset(from: from) {
+                fatalError("the header scan says \(scanned), the decode \(set.nextOffset(from: from))")
+            }
+        }
     }
     guard let first = bytes.first else { return 0 }
     let codecs: [KafkaCompression] = [.gzip, .snappy, .lz4]

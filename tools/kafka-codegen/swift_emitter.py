@@ -100,8 +100,11 @@ class StructEmitter:
     def element_type(self, element):
         if element == "string":
             return "String"
-        if element in ("bytes", "records"):
+        if element == "bytes":
             return "[UInt8]"
+        if element == "records":
+            # A view of the frame: a fetch's record batches are not copied out of it.
+            return "ByteView"
         return FIXED[element][0]
 
     def default(self, field):
@@ -330,7 +333,9 @@ class StructEmitter:
             return lines
         if field.element == "string":
             return [f'try {writer}.writeKafkaString({expr}, compact: {compact}, nullable: {nullable}, field: "{label}")']
-        if field.element in ("bytes", "records"):
+        if field.element == "records":
+            return [f'try {writer}.writeKafkaRecords({expr}, compact: {compact}, nullable: {nullable}, field: "{label}")']
+        if field.element == "bytes":
             return [f'try {writer}.writeKafkaBytes({expr}, compact: {compact}, nullable: {nullable}, field: "{label}")']
         return [f"{writer}.{FIXED[field.element][2]}({expr})"]
 
@@ -437,7 +442,10 @@ class StructEmitter:
         if field.element == "string":
             tail = "" if optional else ' ?? ""'
             return [f'{target} = {reader}.readKafkaString(compact: {compact}, nullable: {nullable}, field: "{label}"){tail}']
-        if field.element in ("bytes", "records"):
+        if field.element == "records":
+            tail = "" if optional else " ?? []"
+            return [f'{target} = {reader}.readKafkaRecords(compact: {compact}, nullable: {nullable}, field: "{label}"){tail}']
+        if field.element == "bytes":
             tail = "" if optional else " ?? []"
             return [f'{target} = {reader}.readKafkaBytes(compact: {compact}, nullable: {nullable}, field: "{label}"){tail}']
         return [f"{target} = {reader}.{FIXED[field.element][3]}()"]

@@ -20,16 +20,20 @@ public actor KafkaBrokerConnection {
     private nonisolated let versions = Mutex<[Int16: ClosedRange<Int16>]>([:])
 
     private struct PendingRequest {
-        var continuation: UnsafeContinuation<[UInt8], Error>
+        var continuation: UnsafeContinuation<ByteView, Error>
         var deadline: Deadline
         var context: String
     }
 
-    private var nextCorrelationId: Int32 = 0
+    /// The last correlation id handed out. Taken outside the actor so that a request is encoded
+    /// with its id in place (patching a shared frame afterwards would copy it).
+    private nonisolated let lastCorrelationId = Mutex<Int32>(0)
     private var pending: [Int32: PendingRequest] = [:]
     /// Requests given up on (timeout, cancellation) whose responses may still arrive.
     private var abandoned: Set<Int32> = []
-    private var outbox: [UInt8] = []
+    /// Frames waiting for the writer: small ones coalesced into one buffer, large ones kept as
+    /// they are (appending a megabyte of records to another buffer would copy it).
+    private var outbox: [[UInt8]] = []
     private var writerWaiter: UnsafeContinuation<Void, Never>?
     private var failure: KafkaError?
     private var serviceTasks: [Task<Void, Never>] = []
@@ -86,18 +90,19 @@ public actor KafkaBrokerConnection {
         var version = ApiVersionsRequest.validVersions.upperBound
         if let pin = options.maxVersions[ApiVersionsRequest.apiKey], ApiVersionsRequest.validVersions.contains(pin) { version = pin }
         for _ in 0..<2 {
+            let id = takeCorrelationId()
             let frame: [UInt8]
             do {
-                frame = try request.frame(version: version, correlationId: 0, clientId: options.clientId)
+                frame = try request.frame(version: version, correlationId: id, clientId: options.clientId)
             } catch {
                 throw KafkaError(error, "encode ApiVersions")
             }
-            let payload = try await roundTrip(frame, deadline: deadline, context: "ApiVersions to \(address)")
+            let payload = try await roundTrip(frame, correlationId: id, deadline: deadline, context: "ApiVersions to \(address)")
             var reader = ByteReader(payload)
             _ = reader.readInt32BE()   // correlation id; ApiVersions answers with header v0 always
             let body: ApiVersionsResponse
             do {
-                body = try ApiVersionsResponse.decodeWithFallback(Array(payload[reader.offset...]), version: version)
+                body = try ApiVersionsResponse.decodeWithFallback(Array(payload.base[reader.offset..<payload.range.upperBound]), version: version)
             } catch {
                 throw KafkaError(error, "ApiVersions from \(address)")
             }
@@ -157,17 +162,18 @@ public actor KafkaBrokerConnection {
         var queued = queued
         defer { queued?() }
         let version = try resolveVersion(version, R.self)
+        let id = takeCorrelationId()
         let frame: [UInt8]
         do {
-            frame = try request.frame(version: version, correlationId: 0, clientId: options.clientId)
+            frame = try request.frame(version: version, correlationId: id, clientId: options.clientId)
         } catch {
             throw KafkaError(error, "encode \(R.messageName) v\(version)")
         }
         let context = "\(R.messageName) v\(version) to \(address)"
         let onQueued = queued
         queued = nil
-        let payload = try await roundTrip(frame, deadline: .after(timeout ?? options.requestTimeout), context: context,
-                                          queued: onQueued)
+        let payload = try await roundTrip(frame, correlationId: id, deadline: .after(timeout ?? options.requestTimeout),
+                                          context: context, queued: onQueued)
         do {
             return try R.decodeResponse(payload, version: version).body
         } catch {
@@ -180,7 +186,7 @@ public actor KafkaBrokerConnection {
         let version = try resolveVersion(version, R.self)
         let frame: [UInt8]
         do {
-            frame = try request.frame(version: version, correlationId: 0, clientId: options.clientId)
+            frame = try request.frame(version: version, correlationId: takeCorrelationId(), clientId: options.clientId)
         } catch {
             throw KafkaError(error, "encode \(R.messageName) v\(version)")
         }
@@ -189,22 +195,17 @@ public actor KafkaBrokerConnection {
 
     private func enqueueUnanswered(_ frame: [UInt8]) throws(KafkaError) {
         if let failure { throw failure }
-        var frame = frame
-        patchCorrelationId(&frame, takeCorrelationId())
         enqueue(frame)
     }
 
-    /// Queues `frame` (whose correlation id is patched in here) and waits for the response
-    /// payload (starting with the response header).
-    func roundTrip(_ frame: [UInt8], deadline: Deadline, context: String,
-                   queued: (@Sendable () -> Void)? = nil) async throws(KafkaError) -> [UInt8] {
-        let id = takeCorrelationId()
-        var frame = frame
-        patchCorrelationId(&frame, id)
+    /// Queues `frame`, encoded with `correlationId` from `takeCorrelationId`, and waits for the
+    /// response payload (starting with the response header).
+    func roundTrip(_ frame: [UInt8], correlationId id: Int32, deadline: Deadline, context: String,
+                   queued: (@Sendable () -> Void)? = nil) async throws(KafkaError) -> ByteView {
         defer { queued?() }
         do {
             return try await withTaskCancellationHandler {
-                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<[UInt8], Error>) in
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<ByteView, Error>) in
                     if let failure {
                         continuation.resume(throwing: failure)
                     } else if Task.isCancelled {
@@ -225,18 +226,12 @@ public actor KafkaBrokerConnection {
         }
     }
 
-    private func takeCorrelationId() -> Int32 {
-        nextCorrelationId = nextCorrelationId == Int32.max ? 0 : nextCorrelationId + 1
-        return nextCorrelationId
-    }
-
-    /// The correlation id sits after size (4), API key (2) and version (2) in every request header.
-    private func patchCorrelationId(_ frame: inout [UInt8], _ id: Int32) {
-        let bits = UInt32(bitPattern: id)
-        frame[8] = UInt8(truncatingIfNeeded: bits >> 24)
-        frame[9] = UInt8(truncatingIfNeeded: bits >> 16)
-        frame[10] = UInt8(truncatingIfNeeded: bits >> 8)
-        frame[11] = UInt8(truncatingIfNeeded: bits)
+    /// The next correlation id: 1, 2, ... Int32.max, then 0 again.
+    private nonisolated func takeCorrelationId() -> Int32 {
+        lastCorrelationId.withLock { last in
+            last = last == Int32.max ? 0 : last + 1
+            return last
+        }
     }
 
     /// Gives up on a request whose response has not come; the response is dropped on arrival.
@@ -259,11 +254,16 @@ public actor KafkaBrokerConnection {
 
     // MARK: service tasks
 
+    /// Frames below this size are appended to the previous small one, so that many small
+    /// requests queued together go out in one write.
+    private static let coalescedFrameSize = 64 * 1024
+
     private func enqueue(_ frame: [UInt8]) {
-        if outbox.isEmpty {
-            outbox = frame
+        let last = outbox.count - 1
+        if frame.count < Self.coalescedFrameSize, last >= 0, outbox[last].count < Self.coalescedFrameSize {
+            outbox[last].append(contentsOf: frame)
         } else {
-            outbox.append(contentsOf: frame)
+            outbox.append(frame)
         }
         if let waiter = writerWaiter {
             writerWaiter = nil
@@ -279,12 +279,14 @@ public actor KafkaBrokerConnection {
                 }
                 continue
             }
-            let chunk = outbox
+            let chunks = outbox
             outbox = []
-            do {
-                try await stream.write(chunk, deadline: nil)
-            } catch {
-                fail(KafkaError(error, "write to \(address)"))
+            for chunk in chunks where failure == nil {
+                do {
+                    try await stream.write(chunk, deadline: nil)
+                } catch {
+                    fail(KafkaError(error, "write to \(address)"))
+                }
             }
         }
     }
@@ -306,9 +308,9 @@ public actor KafkaBrokerConnection {
                 await fail(KafkaError(.connectionLost, "\(address) closed the connection", retriable: true))
                 return
             }
-            var frames: [[UInt8]] = []
+            var frames: [ByteView] = []
             do {
-                while let frame = try decoder.nextFrame() { frames.append(frame) }
+                while let frame = try decoder.nextFrameView() { frames.append(frame) }
             } catch {
                 await fail(KafkaError(error, "frame from \(address)"))
                 return
@@ -318,7 +320,7 @@ public actor KafkaBrokerConnection {
     }
 
     /// Hands each response to its request; false once the connection has failed.
-    private func deliver(_ frames: [[UInt8]]) -> Bool {
+    private func deliver(_ frames: [ByteView]) -> Bool {
         for frame in frames {
             guard frame.count >= 4 else {
                 fail(KafkaError(.protocolViolation, "\(address) sent a \(frame.count)-byte response"))
@@ -371,3 +373,4 @@ public actor KafkaBrokerConnection {
         for task in serviceTasks { task.cancel() }
     }
 }
+

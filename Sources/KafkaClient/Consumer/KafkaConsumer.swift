@@ -281,19 +281,19 @@ public actor KafkaConsumer {
             }
             let wanted = fetchable.mapValues { $0.position! }
             let outcomes: [FetchOutcome]
-            if let ready = prefetch, ready.positions == wanted {
-                outcomes = await ready.task.value
-            } else {
-                prefetch?.task.cancel()
-                let maxWait = min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1)))
-                outcomes = await startFetch(wanted, maxWait: maxWait).value
+            if prefetches.first?.positions != wanted {
+                dropPrefetches()
+                await prefetch(wanted, maxWait: min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1))))
             }
-            prefetch = nil
+            // The first fetch ahead stays first while awaited, so that it can chain the next one.
+            let ready = prefetches[0]
+            outcomes = await ready.task.value
+            if prefetches.first?.id == ready.id { prefetches.removeFirst() }
             let messages = try await apply(outcomes)
-            if !messages.isEmpty {
+            if !messages.isEmpty && prefetches.isEmpty {
                 // Fetch the next records while the application works on these.
                 let next = partitions.filter { !$0.value.paused && $0.value.position != nil }.mapValues { $0.position! }
-                if !next.isEmpty { prefetch = (next, await startFetch(next, maxWait: configuration.fetchMaxWait)) }
+                if !next.isEmpty { await prefetch(next) }
             }
             if !messages.isEmpty || deadline.hasPassed { return messages }
         }
@@ -346,26 +346,95 @@ public actor KafkaConsumer {
         return out
     }
 
-    /// A fetch sent ahead (see `poll`), with the positions it asked for.
-    private var prefetch: (positions: [KafkaTopicPartition: Int64], task: Task<[FetchOutcome], Never>)?
+    /// A fetch sent ahead of `poll`, with the positions it asked for.
+    private struct Prefetch {
+        var id: Int
+        var positions: [KafkaTopicPartition: Int64]
+        var task: Task<[FetchOutcome], Never>
+    }
 
-    /// Starts one Fetch per leader, in parallel, from `positions`.
-    private func startFetch(_ positions: [KafkaTopicPartition: Int64], maxWait: Duration) async -> Task<[FetchOutcome], Never> {
+    /// Fetches sent ahead, in order: each asks from where the one before it ends. `poll` takes
+    /// the first when it asks from the consumer's positions; any other answer (a seek, a pause,
+    /// a rebalance, an error since) drops them all.
+    private var prefetches: [Prefetch] = []
+    private var nextPrefetchId = 0
+    /// Fetches in `prefetches` at most: one being decoded or waiting for `poll`, one on the
+    /// wire, so the broker works on the next records while these are decoded and handed out.
+    private static let prefetchDepth = 2
+
+    private func dropPrefetches() {
+        for entry in prefetches { entry.task.cancel() }
+        prefetches = []
+    }
+
+    /// Starts a fetch ahead from `positions`.
+    private func prefetch(_ positions: [KafkaTopicPartition: Int64], maxWait: Duration? = nil) async {
+        nextPrefetchId += 1
+        let id = nextPrefetchId
+        let task = await startFetch(positions, maxWait: maxWait ?? configuration.fetchMaxWait, id: id)
+        prefetches.append(Prefetch(id: id, positions: positions, task: task))
+    }
+
+    /// Called by fetch `id` once its responses are in and before it decodes them: sends the
+    /// next fetch, from where those responses end, if `id` is still the last one ahead and
+    /// there is room.
+    private func chain(after id: Int, positions: [KafkaTopicPartition: Int64]) async {
+        guard !closed, let last = prefetches.last, last.id == id, prefetches.count < Self.prefetchDepth else { return }
+        await prefetch(positions)
+    }
+
+    /// Starts one Fetch per leader, in parallel, from `positions`. A chained fetch sends the
+    /// next one ahead as soon as its responses arrive (see `chain`).
+    private func startFetch(_ positions: [KafkaTopicPartition: Int64], maxWait: Duration, id: Int) async -> Task<[FetchOutcome], Never> {
         var byLeader: [Int32: [KafkaTopicPartition: Int64]] = [:]
         for (partition, offset) in positions {
             guard let leader = try? await cluster.leader(for: partition) else { continue }
             byLeader[leader, default: [:]][partition] = offset
         }
-        return Task {
-            await withTaskGroup(of: FetchOutcome.self) { group in
-                for (leader, wanted) in byLeader {
-                    group.addTask { await self.fetch(from: leader, wanted, maxWait: maxWait) }
+        return Task { await self.runFetch(byLeader, asked: positions, maxWait: maxWait, id: id) }
+    }
+
+    /// The body of a fetch task, off the actor: decoding megabytes of records on it would hold
+    /// up `poll`, `chain` and the start of the next fetch for as long.
+    @concurrent
+    private nonisolated func runFetch(_ byLeader: [Int32: [KafkaTopicPartition: Int64]], asked positions: [KafkaTopicPartition: Int64],
+                                      maxWait: Duration, id: Int) async -> [FetchOutcome] {
+        let answers = await withTaskGroup(of: FetchAnswer.self) { group in
+            for (leader, wanted) in byLeader {
+                group.addTask { await self.send(fetchFrom: leader, wanted, maxWait: maxWait) }
+            }
+            var all: [FetchAnswer] = []
+            for await answer in group { all.append(answer) }
+            return all
+        }
+        if !Task.isCancelled, let next = Self.positions(after: answers, asked: positions) {
+            await chain(after: id, positions: next)
+        }
+        return answers.map { decode($0) }
+    }
+
+    /// Where the consumer will be once `answers` are applied, read from the batch headers; nil
+    /// when that needs a decode or an answer failed (the next `poll` fetches after applying).
+    private nonisolated static func positions(after answers: [FetchAnswer],
+                                              asked: [KafkaTopicPartition: Int64]) -> [KafkaTopicPartition: Int64]? {
+        var next = asked
+        var moved = false
+        for answer in answers {
+            guard let response = answer.response, response.errorCode == 0 else { return nil }
+            for topic in response.responses {
+                for data in topic.partitions {
+                    let partition = KafkaTopicPartition(topic.topic, data.partitionIndex)
+                    guard let from = answer.requested[partition] else { continue }
+                    guard data.errorCode == 0 else { return nil }
+                    guard let records = data.records, !records.isEmpty else { continue }
+                    guard let after = KafkaRecordSet.nextOffset(scanning: records, from: from) else { return nil }
+                    if after != from { moved = true }
+                    next[partition] = after
                 }
-                var all: [FetchOutcome] = []
-                for await outcome in group { all.append(outcome) }
-                return all
             }
         }
+        // An answer with no records leaves nothing to fetch ahead of: the next poll asks again.
+        return moved ? next : nil
     }
 
     /// Takes the records of fetch answers that are still current (no rebalance, seek or pause
@@ -410,9 +479,16 @@ public actor KafkaConsumer {
         var error: KafkaError?
     }
 
-    /// Sends one Fetch and decodes its record sets (off the actor).
-    private nonisolated func fetch(from leader: Int32, _ wanted: [KafkaTopicPartition: Int64], maxWait: Duration) async -> FetchOutcome {
-        var outcome = FetchOutcome(requested: wanted)
+    /// A Fetch's response before its records are decoded.
+    private struct FetchAnswer: Sendable {
+        var leader: Int32
+        var requested: [KafkaTopicPartition: Int64]
+        var response: FetchResponse?
+        var error: KafkaError?
+    }
+
+    /// Sends one Fetch (off the actor).
+    private nonisolated func send(fetchFrom leader: Int32, _ wanted: [KafkaTopicPartition: Int64], maxWait: Duration) async -> FetchAnswer {
         var request = FetchRequest()
         request.replicaId = -1
         request.maxWaitMs = Int32(maxWait.nanosecondsValue / 1_000_000)
@@ -436,12 +512,22 @@ public actor KafkaConsumer {
             }
             return entry
         }
-        let response: FetchResponse
         do {
             let connection = try await cluster.connection(to: leader, purpose: .fetch)
-            response = try await connection.send(request, timeout: maxWait + cluster.options.requestTimeout)
+            let response = try await connection.send(request, timeout: maxWait + cluster.options.requestTimeout)
+            return FetchAnswer(leader: leader, requested: wanted, response: response)
         } catch {
-            outcome.error = error
+            return FetchAnswer(leader: leader, requested: wanted, error: error)
+        }
+    }
+
+    /// Decodes the record sets of a Fetch's response (off the actor).
+    private nonisolated func decode(_ answer: FetchAnswer) -> FetchOutcome {
+        let wanted = answer.requested
+        let leader = answer.leader
+        var outcome = FetchOutcome(requested: wanted)
+        guard let response = answer.response else {
+            outcome.error = answer.error
             return outcome
         }
         if let error = KafkaError.broker(response.errorCode, "Fetch from broker \(leader)") {
@@ -472,7 +558,6 @@ public actor KafkaConsumer {
                 }
                 do {
                     let set = try KafkaRecordSet.decode(data.records ?? [], limits: configuration.recordLimits)
-                    var next = from
                     var messages: [KafkaConsumerMessage] = []
                     for entry in set.entries {
                         switch entry {
@@ -488,17 +573,15 @@ public actor KafkaConsumer {
                                                                          value: record.value, headers: record.headers))
                                 }
                             }
-                            // The whole batch is behind us, even records compaction removed.
-                            next = max(next, batch.lastOffset + 1)
                         case .legacy(let message):
                             guard message.offset >= from else { continue }
                             messages.append(KafkaConsumerMessage(topic: topic.topic, partition: data.partitionIndex,
                                                                  offset: message.offset, timestamp: message.timestamp,
                                                                  key: message.key, value: message.value, headers: []))
-                            next = max(next, message.offset + 1)
                         }
                     }
-                    outcome.partitions[partition] = .records(messages, next: next)
+                    // Past the whole of each batch, even records compaction removed.
+                    outcome.partitions[partition] = .records(messages, next: set.nextOffset(from: from))
                 } catch {
                     outcome.partitions[partition] = .failed(KafkaError(error, "records of \(partition)"))
                 }
@@ -608,8 +691,7 @@ public actor KafkaConsumer {
             for action in actions { _ = await perform(action) }
         }
         closed = true
-        prefetch?.task.cancel()
-        prefetch = nil
+        dropPrefetches()
         groupTask?.cancel()
         await groupTask?.value
         partitions = [:]
@@ -619,8 +701,7 @@ public actor KafkaConsumer {
     /// Stops without committing or leaving, as a crashed process would (tests of failover).
     public func abandon() async {
         closed = true
-        prefetch?.task.cancel()
-        prefetch = nil
+        dropPrefetches()
         groupTask?.cancel()
         await groupTask?.value
         if ownsCluster { await cluster.close() }
@@ -657,3 +738,4 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer) }
 }
+

@@ -1,6 +1,7 @@
 import KafkaProtocol
 import Synchronization
 import Transport
+import WireCore
 
 /// A Kafka producer: records are collected into one batch per partition, sent when the batch
 /// is full or has lingered long enough, one batch in flight per partition (so retries keep
@@ -363,7 +364,7 @@ public actor KafkaProducer {
                                                    producerId: batch.producerId, producerEpoch: batch.producerEpoch,
                                                    baseSequence: batch.baseSequence).encoded()
                 byTopic[batch.partition.topic, default: []].append(
-                    ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: encoded))
+                    ProduceRequest.PartitionProduceData(index: batch.partition.partition, records: ByteView(encoded)))
             }
         } catch {
             await completeAll(batches.map(\.id), .failure(KafkaError(error, "encode record batch")))

@@ -7,7 +7,7 @@ extension KafkaRequest {
     /// needs), body.
     public func frame(version: Int16, correlationId: Int32, clientId: String?) throws(KafkaProtocolError) -> [UInt8] {
         try Self.checkVersion(version)
-        var writer = ByteWriter()
+        var writer = ByteWriter(capacity: 64 + (clientId?.utf8.count ?? 0) + encodedSizeHint)
         let sizeAt = writer.reserve(4)
         let header = RequestHeader(requestApiKey: Self.apiKey, requestApiVersion: version,
                                    correlationId: correlationId, clientId: clientId)
@@ -32,6 +32,11 @@ extension KafkaRequest {
     /// Decodes a response frame's payload (as `KafkaFrameDecoder` returns it) to this request's
     /// response type at `version`. Every byte must be consumed.
     public static func decodeResponse(_ payload: [UInt8], version: Int16) throws(KafkaProtocolError) -> (header: ResponseHeader, body: Response) {
+        try decodeResponse(ByteView(payload), version: version)
+    }
+
+    /// As above, from a view of the receive buffer: `records` fields stay views of it.
+    public static func decodeResponse(_ payload: ByteView, version: Int16) throws(KafkaProtocolError) -> (header: ResponseHeader, body: Response) {
         try checkVersion(version)
         var reader = ByteReader(payload)
         let header = ResponseHeader.decode(from: &reader, version: responseHeaderVersion(for: version))

@@ -30,28 +30,49 @@ public struct KafkaFrameDecoder: Sendable {
     /// saving the copy through an intermediate array; returns what `receive` returned.
     public mutating func receive<E: Error>(_ receive: (inout [UInt8]) async throws(E) -> Int) async throws(E) -> Int {
         compact()
+        reserveForPendingFrame()
         return try await receive(&buffer)
     }
 
     /// Drops consumed bytes before growing, so the buffer holds at most one partial frame plus
-    /// what is appended next.
+    /// what is appended next. When views of earlier frames still share the buffer, this leaves
+    /// it to them and copies only the unconsumed tail.
     private mutating func compact() {
-        if start > 0 && (start >= 4096 || start == buffer.count) {
+        if start > 0 && start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        } else if start >= 4096 {
             buffer.removeFirst(start)
             start = 0
         }
+    }
+
+    /// Once a frame's size is known, makes room for all of it at once: a multi-megabyte fetch
+    /// response read 256 KiB at a time would otherwise regrow (and copy) the buffer repeatedly.
+    private mutating func reserveForPendingFrame() {
+        guard buffer.count - start >= 4 else { return }
+        let size = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        let needed = start + 4 + size
+        guard size <= maxFrameSize, needed > buffer.capacity else { return }
+        buffer.reserveCapacity(needed)
     }
 
     /// The next complete frame's payload, or nil if more bytes are needed.
     /// Throws for a negative size or one over `maxFrameSize`; the stream cannot be resynchronised
     /// after that, so the connection should be closed.
     public mutating func nextFrame() throws(KafkaProtocolError) -> [UInt8]? {
+        try nextFrameView()?.bytes
+    }
+
+    /// The next complete frame's payload as a view of the receive buffer (nothing is copied),
+    /// or nil if more bytes are needed. Throws as `nextFrame` does.
+    public mutating func nextFrameView() throws(KafkaProtocolError) -> ByteView? {
         switch try KafkaFrame.parse(buffer, at: start, maxFrameSize: maxFrameSize) {
         case .needMoreData:
             return nil
         case .frame(let payload):
             start = payload.upperBound
-            return Array(buffer[payload])
+            return ByteView(buffer, range: payload)
         }
     }
 }

@@ -29,6 +29,13 @@ public protocol KafkaApiMessage: KafkaMessage {
 
 public protocol KafkaRequest: KafkaApiMessage {
     associatedtype Response: KafkaResponse
+    /// About how many bytes the encoded request takes, so that its frame is allocated once
+    /// instead of grown (and copied) step by step; requests carrying records say so.
+    var encodedSizeHint: Int { get }
+}
+
+extension KafkaRequest {
+    public var encodedSizeHint: Int { 256 }
 }
 
 public protocol KafkaResponse: KafkaApiMessage {}

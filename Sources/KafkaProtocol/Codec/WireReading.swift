@@ -24,6 +24,25 @@ extension ByteReader {
         return value
     }
 
+    /// RECORDS (Int32 length) or COMPACT_RECORDS, as a view of the frame: a fetch response's
+    /// megabytes of record batches are not copied out of it.
+    mutating func readKafkaRecords(compact: Bool, nullable: Bool, field: StaticString) -> ByteView? {
+        let length: Int
+        if compact {
+            length = Int(readUVarInt32()) - 1
+        } else {
+            length = Int(readInt32BE())
+        }
+        if failed { return nil }
+        if length == -1 {
+            if !nullable { fail(.malformed, "\(field) is null but not nullable in this version") }
+            return nil
+        }
+        if length < 0 { fail(.malformed, "\(field) has byte length \(length)"); return nil }
+        let view = readView(length)
+        return failed ? nil : view
+    }
+
     /// ARRAY (Int32 count, -1 null) or COMPACT_ARRAY (uvarint count + 1, 0 null).
     /// Returns nil for a null array or a failure. A count that cannot fit in the bytes left
     /// (each element takes at least `minElementSize` bytes) fails before anything is allocated.

@@ -31,6 +31,20 @@ extension ByteWriter {
         if compact { writeCompactBytes(value) } else { writeInt32PrefixedBytes(value) }
     }
 
+    /// RECORDS or COMPACT_RECORDS from a view (written without an intermediate copy).
+    mutating func writeKafkaRecords(_ value: ByteView?, compact: Bool, nullable: Bool, field: StaticString) throws(KafkaProtocolError) {
+        guard let value else {
+            guard nullable else { throw KafkaProtocolError(.invalidValue, "\(field) is nil but not nullable in this version") }
+            if compact { writeUVarInt(0) } else { writeInt32BE(-1) }
+            return
+        }
+        guard value.count < Int(Int32.max) else {
+            throw KafkaProtocolError(.invalidValue, "\(field) is \(value.count) bytes, too long for the wire")
+        }
+        if compact { writeUVarInt(UInt64(value.count + 1)) } else { writeInt32BE(Int32(value.count)) }
+        writeBytes(value)
+    }
+
     /// The length prefix of an array; nil writes a null array.
     mutating func writeKafkaArrayCount(_ count: Int?, compact: Bool, nullable: Bool, field: StaticString) throws(KafkaProtocolError) {
         guard let count else {

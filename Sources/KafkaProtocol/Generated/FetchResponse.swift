@@ -229,7 +229,7 @@ public struct FetchResponse: KafkaResponse {
         public var preferredReadReplica: Int32 = -1
         /// The record data.
         /// Versions 0+.
-        public var records: [UInt8]? = nil
+        public var records: ByteView? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
@@ -247,7 +247,7 @@ public struct FetchResponse: KafkaResponse {
             snapshotId: SnapshotId = SnapshotId(),
             abortedTransactions: [AbortedTransaction]? = [],
             preferredReadReplica: Int32 = -1,
-            records: [UInt8]? = nil
+            records: ByteView? = nil
         ) {
             self.partitionIndex = partitionIndex
             self.errorCode = errorCode
@@ -294,7 +294,7 @@ public struct FetchResponse: KafkaResponse {
             if version < 11 && self.preferredReadReplica != -1 {
                 throw .fieldNotInVersion("PartitionData.PreferredReadReplica", version)
             }
-            try writer.writeKafkaBytes(self.records, compact: version >= 12, nullable: true, field: "PartitionData.Records")
+            try writer.writeKafkaRecords(self.records, compact: version >= 12, nullable: true, field: "PartitionData.Records")
             if flexible {
                 var tagged: [KafkaTaggedField] = []
                 if version >= 12 && self.divergingEpoch != EpochEndOffset() {
@@ -344,7 +344,7 @@ public struct FetchResponse: KafkaResponse {
             if version >= 11 {
                 value.preferredReadReplica = reader.readInt32BE()
             }
-            value.records = reader.readKafkaBytes(compact: version >= 12, nullable: true, field: "PartitionData.Records")
+            value.records = reader.readKafkaRecords(compact: version >= 12, nullable: true, field: "PartitionData.Records")
             if flexible {
                 let unknown = reader.readKafkaTaggedFields { tag, field in
                     switch tag {

@@ -148,7 +148,7 @@ public struct ProduceRequest: KafkaRequest {
         public var index: Int32 = 0
         /// The record data to be produced.
         /// Versions 0+.
-        public var records: [UInt8]? = nil
+        public var records: ByteView? = nil
         /// Tagged fields this codec does not know, kept so re-encoding preserves them.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
@@ -157,7 +157,7 @@ public struct ProduceRequest: KafkaRequest {
 
         public init(
             index: Int32 = 0,
-            records: [UInt8]? = nil
+            records: ByteView? = nil
         ) {
             self.index = index
             self.records = records
@@ -166,7 +166,7 @@ public struct ProduceRequest: KafkaRequest {
         public func encode(into writer: inout ByteWriter, version: Int16) throws(KafkaProtocolError) {
             let flexible = version >= 9
             writer.writeInt32BE(self.index)
-            try writer.writeKafkaBytes(self.records, compact: version >= 9, nullable: true, field: "PartitionProduceData.Records")
+            try writer.writeKafkaRecords(self.records, compact: version >= 9, nullable: true, field: "PartitionProduceData.Records")
             if flexible {
                 try writer.writeKafkaTaggedFields([], unknown: self.unknownTaggedFields)
             }
@@ -176,7 +176,7 @@ public struct ProduceRequest: KafkaRequest {
             let flexible = version >= 9
             var value = Self()
             value.index = reader.readInt32BE()
-            value.records = reader.readKafkaBytes(compact: version >= 9, nullable: true, field: "PartitionProduceData.Records")
+            value.records = reader.readKafkaRecords(compact: version >= 9, nullable: true, field: "PartitionProduceData.Records")
             if flexible {
                 let unknown = reader.readKafkaTaggedFields { _, _ in false }
                 value.unknownTaggedFields = unknown

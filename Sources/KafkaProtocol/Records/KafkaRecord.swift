@@ -41,20 +41,45 @@ public struct KafkaRecord: Sendable, Equatable {
         self.headers = headers
     }
 
+    /// Appends the record: its length first, then the fields, written straight into `writer`
+    /// (the length is computed up front rather than by encoding into a scratch buffer, which
+    /// would copy every key and value once more).
     func encode(into writer: inout ByteWriter) {
-        var body = ByteWriter(capacity: 32 + (key?.count ?? 0) + (value?.count ?? 0))
-        body.writeInt8(attributes)
-        body.writeVarInt64(timestampDelta)
-        body.writeVarInt32(offsetDelta)
-        Self.writeVarBytes(key, into: &body)
-        Self.writeVarBytes(value, into: &body)
-        body.writeVarInt32(Int32(truncatingIfNeeded: headers.count))
+        writer.writeVarInt32(Int32(truncatingIfNeeded: bodySize))
+        writer.writeInt8(attributes)
+        writer.writeVarInt64(timestampDelta)
+        writer.writeVarInt32(offsetDelta)
+        Self.writeVarBytes(key, into: &writer)
+        Self.writeVarBytes(value, into: &writer)
+        writer.writeVarInt32(Int32(truncatingIfNeeded: headers.count))
         for header in headers {
-            Self.writeVarBytes(Array(header.key.utf8), into: &body)
-            Self.writeVarBytes(header.value, into: &body)
+            writer.writeVarInt32(Int32(truncatingIfNeeded: header.key.utf8.count))
+            writer.writeString(header.key)
+            Self.writeVarBytes(header.value, into: &writer)
         }
-        writer.writeVarInt32(Int32(truncatingIfNeeded: body.count))
-        writer.writeBytes(body.bytes)
+    }
+
+    /// The bytes after the length varint.
+    var bodySize: Int {
+        var size = 1 + ByteWriter.uvarIntSize(ZigZag.encode64(timestampDelta))
+            + ByteWriter.uvarIntSize(UInt64(ZigZag.encode32(offsetDelta)))
+            + Self.varBytesSize(key?.count) + Self.varBytesSize(value?.count)
+            + ByteWriter.uvarIntSize(UInt64(ZigZag.encode32(Int32(truncatingIfNeeded: headers.count))))
+        for header in headers {
+            size += Self.varBytesSize(header.key.utf8.count) + Self.varBytesSize(header.value?.count)
+        }
+        return size
+    }
+
+    /// Bytes the record takes in a batch, its length varint included.
+    var encodedSize: Int {
+        let body = bodySize
+        return ByteWriter.uvarIntSize(UInt64(ZigZag.encode32(Int32(truncatingIfNeeded: body)))) + body
+    }
+
+    private static func varBytesSize(_ count: Int?) -> Int {
+        guard let count else { return 1 }
+        return ByteWriter.uvarIntSize(UInt64(ZigZag.encode32(Int32(truncatingIfNeeded: count)))) + count
     }
 
     private static func writeVarBytes(_ bytes: [UInt8]?, into writer: inout ByteWriter) {

@@ -69,10 +69,16 @@ public struct KafkaRecordBatch: Sendable, Equatable {
 
     // MARK: encoding
 
+    /// Appends the batch. Uncompressed records are written straight after the header; only a
+    /// codec needs them in a buffer of their own first.
     public func encode(into writer: inout ByteWriter) throws(KafkaProtocolError) {
-        var recordBytes = ByteWriter(capacity: records.count * 32)
-        for record in records { record.encode(into: &recordBytes) }
-        let payload = try compression.compress(recordBytes.bytes)
+        var compressed: [UInt8]?
+        if compression != .none {
+            var recordBytes = ByteWriter(capacity: recordsSize)
+            for record in records { record.encode(into: &recordBytes) }
+            compressed = try compression.compress(recordBytes.bytes)
+        }
+        writer.reserveCapacity(writer.count + Self.headerSize + (compressed?.count ?? recordsSize))
 
         let start = writer.count
         writer.writeInt64BE(baseOffset)
@@ -88,7 +94,11 @@ public struct KafkaRecordBatch: Sendable, Equatable {
         writer.writeInt16BE(producerEpoch)
         writer.writeInt32BE(baseSequence)
         writer.writeInt32BE(Int32(truncatingIfNeeded: records.count))
-        writer.writeBytes(payload)
+        if let compressed {
+            writer.writeBytes(compressed)
+        } else {
+            for record in records { record.encode(into: &writer) }
+        }
         let length = writer.count - start - Self.lengthFieldEnd
         guard length <= Int(Int32.max) else { throw KafkaProtocolError(.invalidValue, "record batch of \(length) bytes") }
         writer.patchInt32BE(Int32(length), at: lengthAt)
@@ -97,6 +107,12 @@ public struct KafkaRecordBatch: Sendable, Equatable {
         }
         writer.patchUInt32BE(crc, at: crcAt)
     }
+
+    /// Bytes the records take uncompressed.
+    var recordsSize: Int { records.reduce(0) { $0 + $1.encodedSize } }
+
+    /// Bytes the whole batch takes uncompressed: an upper bound for sizing a buffer.
+    public var uncompressedSize: Int { Self.headerSize + recordsSize }
 
     public func encoded() throws(KafkaProtocolError) -> [UInt8] {
         var writer = ByteWriter()

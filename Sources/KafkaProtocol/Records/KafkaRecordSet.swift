@@ -24,15 +24,20 @@ public struct KafkaRecordSet: Sendable, Equatable {
     /// Decodes a `records` field. Corrupt batches (bad CRC, bad lengths, bad compression) throw;
     /// a partial batch at the very end is reported in `truncatedTailBytes`.
     public static func decode(_ bytes: [UInt8], limits: KafkaRecordLimits = KafkaRecordLimits()) throws(KafkaProtocolError) -> KafkaRecordSet {
+        try decode(ByteView(bytes), limits: limits)
+    }
+
+    /// Decodes a `records` field where it sits, in the response frame.
+    public static func decode(_ view: ByteView, limits: KafkaRecordLimits = KafkaRecordLimits()) throws(KafkaProtocolError) -> KafkaRecordSet {
         var set = KafkaRecordSet()
-        var reader = ByteReader(bytes)
+        var reader = ByteReader(view)
         while !reader.isAtEnd {
             // The size of the next entry is at offset 8 in both formats.
             guard reader.remaining > magicOffset else {
                 set.truncatedTailBytes = reader.remaining
                 break
             }
-            var peek = ByteReader(bytes, range: reader.offset + 8..<reader.offset + 12)
+            var peek = ByteReader(reader.bytes, range: reader.offset + 8..<reader.offset + 12)
             let size = Int(peek.readInt32BE())
             guard size >= 0 else { throw KafkaProtocolError(.malformed, "record entry size \(size)") }
             if size > reader.remaining - 12 {

@@ -1,5 +1,6 @@
 import Foundation
 import KafkaProtocol
+import WireCore
 
 /// Turns a generated message into the JSON shape the reference encoder prints, so the two can
 /// be compared field by field: properties by name, byte strings, UUIDs and float64 bit patterns
@@ -7,6 +8,7 @@ import KafkaProtocol
 enum ValueTree {
     static func tree(_ value: Any) -> Any {
         if let bytes = value as? [UInt8], type(of: value) == [UInt8].self { return hex(bytes) }
+        if let view = value as? ByteView { return hex(view.bytes) }
         if let uuid = value as? KafkaUUID {
             return String(format: "%016llx%016llx", uuid.high, uuid.low)
         }
