@@ -6,7 +6,8 @@ import Glibc
 
 /// One thread waiting in `epoll_wait`, bridging readiness to async/await.
 ///
-/// Sockets are registered once, edge-triggered, for both directions. The loop thread only records
+/// Sockets are registered once, edge-triggered and one-shot (re-armed by a task that waits, see
+/// `SocketRegistration`). The loop thread only records
 /// readiness and resumes the continuation of whichever task waits; the reads and writes themselves
 /// run on the caller's task. Deadlines live in a timer heap whose earliest entry sets the
 /// `epoll_wait` timeout, and an eventfd wakes the loop when an earlier timer is added.
@@ -47,7 +48,12 @@ public final class EventLoop: Sendable {
 
     // MARK: registration
 
-    /// Registers a non-blocking descriptor for edge-triggered readiness in both directions.
+    /// Both directions, as a new registration watches them.
+    static let bothDirections = EPOLLIN.rawValue | EPOLLOUT.rawValue
+    /// Flags every arming carries besides the directions.
+    private static let armingFlags = EPOLLRDHUP.rawValue | EPOLLET.rawValue | EPOLLONESHOT.rawValue
+
+    /// Registers a non-blocking descriptor for edge-triggered, one-shot readiness in both directions.
     func register(fd: Int32) throws(TransportError) -> SocketRegistration {
         let registration = state.withLock { s -> SocketRegistration in
             let token = s.nextToken
@@ -56,13 +62,18 @@ public final class EventLoop: Sendable {
             s.registrations[token] = r
             return r
         }
-        let events = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
-        if cepoll_ctl(epfd, EPOLL_CTL_ADD, fd, events, registration.token) != 0 {
+        if cepoll_ctl(epfd, EPOLL_CTL_ADD, fd, Self.bothDirections | Self.armingFlags, registration.token) != 0 {
             let err = cepoll_errno()
             _ = state.withLock { $0.registrations.removeValue(forKey: registration.token) }
             throw TransportError.errno("epoll_ctl(ADD)", err)
         }
         return registration
+    }
+
+    /// Watches `fd` again for `directions` after a one-shot report; epoll reports at once if it is
+    /// ready already. False if the descriptor is no longer registered.
+    func rearm(fd: Int32, token: UInt64, directions: UInt32) -> Bool {
+        cepoll_ctl(epfd, EPOLL_CTL_MOD, fd, directions | Self.armingFlags, token) == 0
     }
 
     /// Removes the descriptor from epoll; call before closing it so a reused descriptor number

@@ -6,9 +6,13 @@ import Glibc
 
 /// The readiness state of one descriptor and the (at most one) reader and writer waiting on it.
 ///
-/// Edge-triggered epoll reports a change once. A direction's flag records an edge that arrived
-/// while nobody waited, so a task that saw EAGAIN and then finds the flag set retries at once
-/// instead of sleeping through data that is already there.
+/// The descriptor is registered edge-triggered and one-shot: after epoll reports it, it stays
+/// quiet until a task that saw EAGAIN parks and re-arms it for its direction. Without one-shot,
+/// edge-triggered epoll reports every segment that arrives while a reader is busy (a hundred
+/// wake-ups of the loop thread for a 6 MB response) and every ACK that frees send space while
+/// no writer waits. Re-arming checks readiness at once (EPOLL_CTL_MOD), so data that came
+/// between the EAGAIN and the re-arm is reported, not lost. A direction's flag records a
+/// report that found nobody waiting, so a task that then waits retries at once.
 final class SocketRegistration: Sendable {
     enum Direction: Sendable { case read, write }
 
@@ -29,6 +33,8 @@ final class SocketRegistration: Sendable {
         var activeOperations = 0
         var closeWhenIdle = false
         var descriptorClosed = false
+        /// The directions (EPOLLIN, EPOLLOUT) epoll watches now; 0 once it has reported.
+        var armed: UInt32 = EventLoop.bothDirections
     }
 
     let fd: Int32
@@ -50,12 +56,16 @@ final class SocketRegistration: Sendable {
         let writable = errorish || events & EPOLLOUT.rawValue != 0
         var wake: [Waiter] = []
         state.withLock { s in
+            // One-shot: epoll reported, so it watches nothing until re-armed.
+            s.armed = 0
             if readable {
                 if let r = s.reader { wake.append(r); s.reader = nil } else { s.readable = true }
             }
             if writable {
                 if let w = s.writer { wake.append(w); s.writer = nil } else { s.writable = true }
             }
+            // A waiter of the direction that was not reported still needs epoll.
+            armForWaiters(&s)
         }
         for w in wake {
             if let timer = w.timer { loop.cancelTimer(timer) }
@@ -104,13 +114,14 @@ final class SocketRegistration: Sendable {
             if let deadline, deadline.hasPassed { return .timedOut }
             switch direction {
             case .read:
-                // An edge may have arrived between the first check and now.
+                // A report may have come between the first check and now.
                 if s.readable { s.readable = false; return .readyNow }
                 s.reader = Waiter(id: id, continuation: continuation)
             case .write:
                 if s.writable { s.writable = false; return .readyNow }
                 s.writer = Waiter(id: id, continuation: continuation)
             }
+            armForWaiters(&s)
             return .parked
         }
         switch outcome {
@@ -146,6 +157,19 @@ final class SocketRegistration: Sendable {
         guard let waiter else { return }
         if let timer = waiter.timer, error.code != .timedOut { loop.cancelTimer(timer) }
         waiter.continuation.resume(throwing: error)
+    }
+
+    /// Makes epoll watch the directions someone waits for, if it does not already (called with
+    /// the lock held, so arming and reports are ordered). A failure (the descriptor is being
+    /// closed) leaves the waiter to the close, which wakes it.
+    private func armForWaiters(_ s: inout State) {
+        guard !s.closed else { return }
+        var wanted: UInt32 = 0
+        if s.reader != nil { wanted |= EPOLLIN.rawValue }
+        if s.writer != nil { wanted |= EPOLLOUT.rawValue }
+        guard wanted != 0, s.armed & wanted != wanted else { return }
+        let interest = s.armed | wanted
+        if loop.rearm(fd: fd, token: token, directions: interest) { s.armed = interest }
     }
 
     // MARK: descriptor lifetime

@@ -97,6 +97,46 @@ final class TCPTransportTests: XCTestCase {
         XCTAssertEqual(observed, Array("pong".utf8))
     }
 
+    /// Sockets are one-shot in epoll: each report disarms the descriptor until a task waits
+    /// again. Data that lands before or after the reader parks, and a reader and a writer parked
+    /// at once (one report wakes one of them; the other must stay armed) all wake the right task.
+    func testOneShotReadinessWakesEveryWaiter() async throws {
+        let listener = try TCPListener(host: "127.0.0.1", port: 0)
+        defer { listener.close() }
+        let client = try await TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+        defer { client.close() }
+        let server = try await listener.accept(deadline: .after(seconds: 5))
+        defer { server.close() }
+
+        // Ping-pong: on odd rounds the reply is written before the reader parks, on even ones
+        // after (the replier waits a moment first).
+        for round in 0..<300 {
+            try await client.write([UInt8(truncatingIfNeeded: round)])
+            let ping = try await server.readExactly(1, deadline: .after(seconds: 5))
+            if round % 2 == 0 { try await Task.sleep(nanoseconds: 200_000) }
+            try await server.write(ping)
+            if round % 2 == 1 { try await Task.sleep(nanoseconds: 200_000) }
+            let pong = try await client.readExactly(1, deadline: .after(seconds: 5))
+            XCTAssertEqual(pong, [UInt8(truncatingIfNeeded: round)])
+        }
+
+        // The client writes more than the socket buffers hold (its writer parks) while its
+        // reader is parked too; the server answers one byte (a read report), then drains.
+        let bulk = [UInt8](repeating: 7, count: 32 << 20)
+        let writer = Task { try await client.write(bulk, deadline: .after(seconds: 20)) }
+        let reader = Task { try await client.readExactly(1, deadline: .after(seconds: 20)) }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        try await server.write([42])
+        let answer = try await reader.value
+        XCTAssertEqual(answer, [42])
+        var drained = 0
+        while drained < bulk.count {
+            drained += try await server.read(maxBytes: 1 << 20, deadline: .after(seconds: 20)).count
+        }
+        try await writer.value
+        XCTAssertEqual(drained, bulk.count)
+    }
+
     func testReadDeadlineTimesOutAndSocketStaysUsable() async throws {
         let listener = try TCPListener(host: "127.0.0.1", port: 0)
         defer { listener.close() }
