@@ -8,6 +8,12 @@ public protocol ByteStream: AnyObject, Sendable {
     func read(into buffer: inout [UInt8], maxBytes: Int, deadline: Deadline?) async throws(TransportError) -> Int
     /// Writes all of `bytes`, waiting while the socket buffer is full (backpressure).
     func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError)
+    /// Writes what the socket takes now of `bytes[offset...]`, without waiting; returns how many
+    /// bytes went (0 when the socket is full, or when the stream cannot write without waiting,
+    /// as TLS). Lets a caller that finds no write in progress send at once from its own thread
+    /// instead of handing the bytes to a writer task that must first be scheduled. The caller
+    /// must be the only writer meanwhile.
+    func writeNow(_ bytes: [UInt8], from offset: Int) throws(TransportError) -> Int
     /// Closes our sending side after pending data (TCP FIN / TLS close_notify); reads go on.
     func shutdownOutput() async
     /// Closes both directions now; pending operations fail with `.closed`.
@@ -16,6 +22,8 @@ public protocol ByteStream: AnyObject, Sendable {
 }
 
 extension ByteStream {
+    public func writeNow(_ bytes: [UInt8], from offset: Int) throws(TransportError) -> Int { 0 }
+
     public func read(maxBytes: Int, deadline: Deadline? = nil) async throws(TransportError) -> [UInt8] {
         var buffer: [UInt8] = []
         _ = try await read(into: &buffer, maxBytes: maxBytes, deadline: deadline)

@@ -124,6 +124,15 @@ public final class TCPConnection: ByteStream {
 
     public func write(_ bytes: [UInt8], deadline: Deadline?) async throws(TransportError) {
         var offset = 0
+        while true {
+            offset += try writeNow(bytes, from: offset)
+            if offset >= bytes.count { return }
+            try await registration.wait(.write, deadline: deadline)
+        }
+    }
+
+    public func writeNow(_ bytes: [UInt8], from start: Int) throws(TransportError) -> Int {
+        var offset = start
         while offset < bytes.count {
             guard registration.beginOperation() else { throw TransportError(.closed, "write on closed socket") }
             // The array's storage is borrowed only for the duration of the send(2) call.
@@ -154,8 +163,9 @@ public final class TCPConnection: ByteStream {
                 if registration.isClosed { throw TransportError(.closed, "socket closed during write") }
                 throw TransportError.errno("send", err)
             }
-            try await registration.wait(.write, deadline: deadline)
+            break
         }
+        return offset - start
     }
 
     public func shutdownOutput() async {

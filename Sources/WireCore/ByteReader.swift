@@ -11,6 +11,8 @@ public struct ByteReader: Sendable {
     public let end: Int
     /// The first failure, if any. Once set, all reads return zero values.
     public private(set) var error: WireError?
+    /// The lease of the buffer read from, passed on to the views read out of it (`readView`).
+    public var lease: ByteLease?
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes

@@ -9,18 +9,22 @@
 public struct ByteView: Sendable, RandomAccessCollection, Equatable, Hashable, ExpressibleByArrayLiteral {
     public let base: [UInt8]
     public let range: Range<Int>
+    /// Held by every view of a buffer its owner wants back (see `ByteLease`).
+    public let lease: ByteLease?
 
     /// A view of `base[range]`; the range is clamped to the array.
-    public init(_ base: [UInt8], range: Range<Int>) {
+    public init(_ base: [UInt8], range: Range<Int>, lease: ByteLease? = nil) {
         self.base = base
         let lower = Swift.max(0, Swift.min(range.lowerBound, base.count))
         self.range = lower..<Swift.max(lower, Swift.min(range.upperBound, base.count))
+        self.lease = lease
     }
 
     /// A view of all of `bytes`.
     public init(_ bytes: [UInt8]) {
         self.base = bytes
         self.range = 0..<bytes.count
+        self.lease = nil
     }
 
     public init(arrayLiteral elements: UInt8...) {
@@ -63,10 +67,21 @@ public struct ByteView: Sendable, RandomAccessCollection, Equatable, Hashable, E
     }
 }
 
+/// Lets the owner of a buffer (a frame decoder) learn when the views it handed out are gone, so
+/// it can receive into that buffer again instead of into fresh memory (a multi-megabyte
+/// allocation per response is a page fault per 4 KiB). Views of one buffer share one lease; the
+/// owner keeps it too, and `isKnownUniquelyReferenced` on it says none is left. Views read out
+/// further (`ByteReader`, `bytes`) keep the array, not the lease: the owner's next write then
+/// copies it, as any write to a shared array does, so this only ever saves work.
+public final class ByteLease: Sendable {
+    public init() {}
+}
+
 extension ByteReader {
     /// A reader over `view` (offsets are those of its shared array).
     public init(_ view: ByteView) {
         self.init(view.base, range: view.range)
+        lease = view.lease
     }
 
     /// The next `count` bytes as a view of this reader's array: nothing is copied.
@@ -74,7 +89,7 @@ extension ByteReader {
         let start = offset
         skip(count)
         guard !failed else { return [] }
-        return ByteView(bytes, range: start..<start + count)
+        return ByteView(bytes, range: start..<start + count, lease: lease)
     }
 }
 

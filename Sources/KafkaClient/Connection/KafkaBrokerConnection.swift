@@ -259,6 +259,24 @@ public actor KafkaBrokerConnection {
     private static let coalescedFrameSize = 64 * 1024
 
     private func enqueue(_ frame: [UInt8]) {
+        if outbox.isEmpty, let waiter = writerWaiter {
+            // Nothing is being written: send from here, now. Handing the frame to the writer
+            // task instead waits for that task to get a thread, which took milliseconds while
+            // both threads decoded fetch responses. What the socket does not take now, the
+            // writer sends.
+            let written: Int
+            do {
+                written = try stream.writeNow(frame, from: 0)
+            } catch {
+                fail(KafkaError(error, "write to \(address)"))
+                return
+            }
+            if written == frame.count { return }
+            outbox.append(written == 0 ? frame : Array(frame[written...]))
+            writerWaiter = nil
+            waiter.resume()
+            return
+        }
         let last = outbox.count - 1
         if frame.count < Self.coalescedFrameSize, last >= 0, outbox[last].count < Self.coalescedFrameSize {
             outbox[last].append(contentsOf: frame)
@@ -297,8 +315,9 @@ public actor KafkaBrokerConnection {
         while true {
             let count: Int
             do {
+                let readSize = decoder.suggestedReadSize()
                 count = try await decoder.receive { (buffer) throws(TransportError) in
-                    try await stream.read(into: &buffer, maxBytes: 256 * 1024, deadline: nil)
+                    try await stream.read(into: &buffer, maxBytes: readSize, deadline: nil)
                 }
             } catch {
                 await fail(KafkaError(error, "read from \(address)"))

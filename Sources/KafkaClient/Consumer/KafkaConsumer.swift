@@ -409,6 +409,9 @@ public actor KafkaConsumer {
         }
         if !Task.isCancelled, let next = Self.positions(after: answers, asked: positions) {
             await chain(after: id, positions: next)
+            // Let the fetch just started send its request before this thread spends
+            // milliseconds decoding: with every other thread busy it would wait for this one.
+            await Task.yield()
         }
         return answers.map { decode($0) }
     }

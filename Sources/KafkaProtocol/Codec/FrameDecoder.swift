@@ -13,6 +13,13 @@ public struct KafkaFrameDecoder: Sendable {
     public let maxFrameSize: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Held by the views of frames in `buffer` (`nextFrameView`).
+    private var lease = ByteLease()
+    /// Whether `buffer` has views out, so that it is not written again while they may live.
+    private var leased = false
+    /// The buffer before, waiting for its views to go; then it takes the next frames, its pages
+    /// already mapped.
+    private var spare: (buffer: [UInt8], lease: ByteLease)?
 
     public init(maxFrameSize: Int = KafkaFrameDecoder.defaultMaxFrameSize) {
         self.maxFrameSize = maxFrameSize
@@ -35,16 +42,44 @@ public struct KafkaFrameDecoder: Sendable {
     }
 
     /// Drops consumed bytes before growing, so the buffer holds at most one partial frame plus
-    /// what is appended next. When views of earlier frames still share the buffer, this leaves
-    /// it to them and copies only the unconsumed tail.
+    /// what is appended next. A buffer with views out is left to them: the unconsumed tail moves
+    /// to the spare buffer if its views are gone (else to a new one), and this one becomes the
+    /// spare.
     private mutating func compact() {
-        if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+        guard start > 0 && (start == buffer.count || start >= 4096) else { return }
+        if !leased {
+            if start == buffer.count { buffer.removeAll(keepingCapacity: true) } else { buffer.removeFirst(start) }
             start = 0
-        } else if start >= 4096 {
-            buffer.removeFirst(start)
-            start = 0
+            return
         }
+        var next: [UInt8] = []
+        var nextLease = ByteLease()
+        if var candidate = spare {
+            spare = nil
+            if isKnownUniquelyReferenced(&candidate.lease) {
+                next = candidate.buffer
+                nextLease = candidate.lease
+            }
+        }
+        // Unique unless a reader still holds the array (then this allocates afresh: correct,
+        // just not saved).
+        next.removeAll(keepingCapacity: true)
+        next.append(contentsOf: buffer[start...])
+        spare = (buffer, lease)
+        buffer = next
+        lease = nextLease
+        leased = false
+        start = 0
+    }
+
+    /// How much to ask the socket for next: the rest of a large frame whose size is known (one
+    /// read instead of dozens; the kernel hands over what it has), else `minimum`; at most
+    /// `maximum`.
+    public func suggestedReadSize(minimum: Int = 256 * 1024, maximum: Int = 8 * 1024 * 1024) -> Int {
+        guard buffer.count - start >= 4 else { return minimum }
+        let size = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        let missing = start + 4 + size - buffer.count
+        return Swift.max(minimum, Swift.min(missing, maximum))
     }
 
     /// Once a frame's size is known, makes room for all of it at once: a multi-megabyte fetch
@@ -72,7 +107,8 @@ public struct KafkaFrameDecoder: Sendable {
             return nil
         case .frame(let payload):
             start = payload.upperBound
-            return ByteView(buffer, range: payload)
+            leased = true
+            return ByteView(buffer, range: payload, lease: lease)
         }
     }
 }
