@@ -286,7 +286,7 @@ public actor KafkaConsumer {
                 await prefetch(wanted, maxWait: min(configuration.fetchMaxWait, max(deadline.remaining, .milliseconds(1))))
             }
             // The first fetch ahead stays first while awaited, so that it can chain the next one.
-            let ready = prefetches[0]
+            guard let ready = prefetches.first else { continue }
             outcomes = await ready.task.value
             if prefetches.first?.id == ready.id { prefetches.removeFirst() }
             let messages = try await apply(outcomes)
