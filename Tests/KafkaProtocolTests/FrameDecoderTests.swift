@@ -144,18 +144,8 @@ final class FrameDecoderTests: XCTestCase {
         let payloads: [[UInt8]] = (0..<40).map { i in (0..<(i * 997 % 5000)).map { UInt8(truncatingIfNeeded: $0 &+ i) } }
         let stream = payloads.flatMap { KafkaFrame.wrap($0) }
         for piece in [1, 7, 4096, 70_000, stream.count] {
-            var decoder = KafkaFrameDecoder()
             var views: [ByteView] = []
-            var offset = 0
-            while offset < stream.count {
-                let end = min(offset + piece, stream.count)
-                _ = await decoder.receive { buffer in
-                    buffer.append(contentsOf: stream[offset..<end])
-                    return end - offset
-                }
-                offset = end
-                while let frame = try decoder.nextFrameView() { views.append(frame) }
-            }
+            try await receiveInPieces(stream, of: piece) { views.append($0) }
             XCTAssertEqual(views.map(\.bytes), payloads, "pieces of \(piece)")
         }
     }
@@ -166,27 +156,32 @@ final class FrameDecoderTests: XCTestCase {
         let payloads: [[UInt8]] = (0..<60).map { i in (0..<(i * 7919 % 9000)).map { UInt8(truncatingIfNeeded: $0 &* 3 &+ i) } }
         let stream = payloads.flatMap { KafkaFrame.wrap($0) }
         for piece in [3, 1000, 5000, 65_536, stream.count] {
-            var decoder = KafkaFrameDecoder()
             var got: [[UInt8]] = []
             var held: [ByteView] = []
-            var offset = 0
-            while offset < stream.count {
-                let end = min(offset + piece, stream.count)
-                _ = await decoder.receive { buffer in
-                    buffer.append(contentsOf: stream[offset..<end])
-                    return end - offset
-                }
-                offset = end
-                while let frame = try decoder.nextFrameView() {
-                    got.append(frame.bytes)
-                    // Every third view is kept a while, so some buffers are still leased when
-                    // the decoder wants them back.
-                    if got.count % 3 == 0 { held.append(frame) }
-                    if held.count > 2 { held.removeFirst() }
-                }
+            try await receiveInPieces(stream, of: piece) { frame in
+                got.append(frame.bytes)
+                // Every third view is kept a while, so some buffers are still leased when the
+                // decoder wants them back.
+                if got.count % 3 == 0 { held.append(frame) }
+                if held.count > 2 { held.removeFirst() }
             }
             XCTAssertEqual(got, payloads, "pieces of \(piece)")
             XCTAssertEqual(held.map(\.bytes), got.enumerated().filter { ($0.offset + 1) % 3 == 0 }.suffix(2).map(\.element))
+        }
+    }
+
+    /// Feeds `stream` to a new decoder `piece` bytes per receive, handing each frame view out.
+    private func receiveInPieces(_ stream: [UInt8], of piece: Int, _ frame: (ByteView) -> Void) async throws {
+        var decoder = KafkaFrameDecoder()
+        var offset = 0
+        while offset < stream.count {
+            let end = min(offset + piece, stream.count)
+            _ = await decoder.receive { buffer in
+                buffer.append(contentsOf: stream[offset..<end])
+                return end - offset
+            }
+            offset = end
+            while let view = try decoder.nextFrameView() { frame(view) }
         }
     }
 }

@@ -66,12 +66,8 @@ final class TCPTransportTests: XCTestCase {
     }
 
     func testCancellingPendingReadReturnsPromptlyAndLeavesSocketUsable() async throws {
-        let listener = try TCPListener(host: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let client = try await TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
-        defer { client.close() }
-        let server = try await listener.accept(deadline: .after(seconds: 5))
-        defer { server.close() }
+        let (listener, client, server) = try await connectedPair()
+        defer { listener.close(); client.close(); server.close() }
 
         let reader = Task { () -> (TransportError?, Double) in
             do {
@@ -101,12 +97,8 @@ final class TCPTransportTests: XCTestCase {
     /// again. Data that lands before or after the reader parks, and a reader and a writer parked
     /// at once (one report wakes one of them; the other must stay armed) all wake the right task.
     func testOneShotReadinessWakesEveryWaiter() async throws {
-        let listener = try TCPListener(host: "127.0.0.1", port: 0)
-        defer { listener.close() }
-        let client = try await TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
-        defer { client.close() }
-        let server = try await listener.accept(deadline: .after(seconds: 5))
-        defer { server.close() }
+        let (listener, client, server) = try await connectedPair()
+        defer { listener.close(); client.close(); server.close() }
 
         // Ping-pong: on odd rounds the reply is written before the reader parks, on even ones
         // after (the replier waits a moment first).

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// Open file descriptors of this process.
 func openDescriptorCount() -> Int {
@@ -25,4 +26,12 @@ func monotonicNow() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// A listener and both ends of one connection to it over loopback; close all three when done.
+func connectedPair() async throws -> (listener: TCPListener, client: TCPConnection, server: TCPConnection) {
+    let listener = try TCPListener(host: "127.0.0.1", port: 0)
+    let client = try await TCPConnection.connect(host: "127.0.0.1", port: listener.port, deadline: .after(seconds: 5))
+    let server = try await listener.accept(deadline: .after(seconds: 5))
+    return (listener, client, server)
 }

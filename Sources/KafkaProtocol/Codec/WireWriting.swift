@@ -20,29 +20,29 @@ extension ByteWriter {
     }
 
     mutating func writeKafkaBytes(_ value: [UInt8]?, compact: Bool, nullable: Bool, field: StaticString) throws(KafkaProtocolError) {
-        guard let value else {
-            guard nullable else { throw KafkaProtocolError(.invalidValue, "\(field) is nil but not nullable in this version") }
-            if compact { writeUVarInt(0) } else { writeInt32BE(-1) }
-            return
-        }
-        guard value.count < Int(Int32.max) else {
-            throw KafkaProtocolError(.invalidValue, "\(field) is \(value.count) bytes, too long for the wire")
-        }
-        if compact { writeCompactBytes(value) } else { writeInt32PrefixedBytes(value) }
+        guard try writeKafkaBytesLength(value?.count, compact: compact, nullable: nullable, field: field), let value else { return }
+        writeBytes(value)
     }
 
     /// RECORDS or COMPACT_RECORDS from a view (written without an intermediate copy).
     mutating func writeKafkaRecords(_ value: ByteView?, compact: Bool, nullable: Bool, field: StaticString) throws(KafkaProtocolError) {
-        guard let value else {
+        guard try writeKafkaBytesLength(value?.count, compact: compact, nullable: nullable, field: field), let value else { return }
+        writeBytes(value)
+    }
+
+    /// The length of BYTES/RECORDS (Int32, -1 null) or their compact forms (uvarint + 1, 0 null);
+    /// true when the bytes follow, false after a null.
+    private mutating func writeKafkaBytesLength(_ count: Int?, compact: Bool, nullable: Bool, field: StaticString) throws(KafkaProtocolError) -> Bool {
+        guard let count else {
             guard nullable else { throw KafkaProtocolError(.invalidValue, "\(field) is nil but not nullable in this version") }
             if compact { writeUVarInt(0) } else { writeInt32BE(-1) }
-            return
+            return false
         }
-        guard value.count < Int(Int32.max) else {
-            throw KafkaProtocolError(.invalidValue, "\(field) is \(value.count) bytes, too long for the wire")
+        guard count < Int(Int32.max) else {
+            throw KafkaProtocolError(.invalidValue, "\(field) is \(count) bytes, too long for the wire")
         }
-        if compact { writeUVarInt(UInt64(value.count + 1)) } else { writeInt32BE(Int32(value.count)) }
-        writeBytes(value)
+        if compact { writeUVarInt(UInt64(count + 1)) } else { writeInt32BE(Int32(count)) }
+        return true
     }
 
     /// The length prefix of an array; nil writes a null array.
