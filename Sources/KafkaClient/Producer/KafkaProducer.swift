@@ -33,7 +33,9 @@ public actor KafkaProducer {
         var attempts = 0
     }
 
-    private struct PartitionQueue {
+    /// A class, not a struct: a record is added to it in place, where a struct in the
+    /// dictionary would be copied out (retaining every array it holds) on each lookup.
+    private final class PartitionQueue {
         var open: Batch?
         var ready: [Batch] = []
         /// Batches of this partition in flight (at most 1 for the idempotent producer).
@@ -93,7 +95,7 @@ public actor KafkaProducer {
     // MARK: sending
 
     /// Sends one record and waits until the broker acknowledges it.
-    public nonisolated func send(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
+    public nonisolated(nonsending) func send(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
                                  partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) -> KafkaDelivery {
         try await reserveRoom()
         let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
@@ -102,14 +104,14 @@ public actor KafkaProducer {
 
     /// Buffers one record and returns without waiting for the acknowledgement; a failure to
     /// deliver it is thrown by the next `flush`.
-    public nonisolated func enqueue(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
+    public nonisolated(nonsending) func enqueue(topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaRecordHeader] = [],
                                     partition: Int32? = nil, timestamp: Int64? = nil) async throws(KafkaError) {
         try await reserveRoom()
         let record = KafkaProducerRecord(key: key, value: value, headers: headers, timestamp: timestamp ?? Self.nowMillis())
         try await append(record, topic: topic, partition: partition)
     }
 
-    private nonisolated func reserveRoom() async throws(KafkaError) {
+    private nonisolated(nonsending) func reserveRoom() async throws(KafkaError) {
         if buffer.tryAcquire() { return }
         do {
             try await buffer.acquire(deadline: .after(configuration.deliveryTimeout))
@@ -179,36 +181,41 @@ public actor KafkaProducer {
         return size
     }
 
-    /// Adds a record to its partition's open batch, closing the batch when full. The queue is
-    /// changed in place in the dictionary: a copy would share the record arrays and make every
-    /// append copy them.
+    /// The queue of `target`, made on first use.
+    private func queue(for target: KafkaTopicPartition) -> PartitionQueue {
+        if let queue = queues[target] { return queue }
+        let queue = PartitionQueue()
+        queues[target] = queue
+        return queue
+    }
+
+    /// Adds a record to its partition's open batch, closing the batch when full.
     private func add(_ record: KafkaProducerRecord, to target: KafkaTopicPartition, waiter: Waiter?) {
         let size = Self.estimatedSize(record)
         let batchBytes = configuration.batchBytes
         var closedOne = false
         var opened = false
-        let (full, inFlight) = modify(&queues[target, default: PartitionQueue()]) { queue -> (Bool, Int) in
-            if let open = queue.open, open.bytes + size > batchBytes {
-                queue.ready.append(open)
-                queue.open = nil
-                closedOne = true
-            }
-            if queue.open == nil {
-                nextBatchId += 1
-                queue.open = Batch(id: nextBatchId, partition: target, createdAt: .now())
-                opened = true
-            }
-            queue.open!.records.append(record)
-            queue.open!.waiters.append(waiter)
-            queue.open!.bytes += size
-            let full = queue.open!.bytes >= batchBytes
-            if full {
-                queue.ready.append(queue.open!)
-                queue.open = nil
-                closedOne = true
-            }
-            return (full, queue.inFlight)
+        let queue = queue(for: target)
+        if let openBytes = queue.open?.bytes, openBytes + size > batchBytes {
+            queue.ready.append(queue.open!)
+            queue.open = nil
+            closedOne = true
         }
+        if queue.open == nil {
+            nextBatchId += 1
+            queue.open = Batch(id: nextBatchId, partition: target, createdAt: .now())
+            opened = true
+        }
+        queue.open!.records.append(record)
+        queue.open!.waiters.append(waiter)
+        queue.open!.bytes += size
+        let full = queue.open!.bytes >= batchBytes
+        if full {
+            queue.ready.append(queue.open!)
+            queue.open = nil
+            closedOne = true
+        }
+        let inFlight = queue.inFlight
         if closedOne {
             chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCounts[target.topic] ?? 1)
         }
@@ -220,11 +227,11 @@ public actor KafkaProducer {
     /// and moves to the next sticky partition (as the Java client re-routes it), instead of
     /// starting a one-record batch behind the closed one.
     private func stickyTarget(_ target: KafkaTopicPartition, adding size: Int, partitionCount: Int) -> KafkaTopicPartition {
-        guard let open = queues[target]?.open, open.bytes + size > configuration.batchBytes else { return target }
-        modify(&queues[target]!) { queue in
-            queue.ready.append(queue.open!)
-            queue.open = nil
+        guard let queue = queues[target], let openBytes = queue.open?.bytes, openBytes + size > configuration.batchBytes else {
+            return target
         }
+        queue.ready.append(queue.open!)
+        queue.open = nil
         chooser.batchClosed(topic: target.topic, partition: target.partition, partitionCount: partitionCount)
         drain()
         return KafkaTopicPartition(target.topic, chooser.partition(topic: target.topic, key: nil, partitionCount: partitionCount))
@@ -255,7 +262,7 @@ public actor KafkaProducer {
         var missingLeaders: Set<String> = []
         let limit = configuration.idempotent ? 1 : max(1, configuration.maxInFlightPerPartition)
         for target in Array(queues.keys) {
-            guard var queue = queues[target], queue.inFlight < limit else { continue }
+            guard let queue = queues[target], queue.inFlight < limit else { continue }
             while queue.inFlight < limit {
                 var batch: Batch
                 if let first = queue.ready.first {
@@ -299,7 +306,6 @@ public actor KafkaProducer {
                 inFlight[batch.id] = batch
                 perBroker[leader, default: []].append(batch)
             }
-            queues[target] = queue
         }
         for (broker, batches) in perBroker {
             let work = batches.map {
@@ -410,7 +416,7 @@ public actor KafkaProducer {
         var freshId = false
         for (id, result) in results {
             guard var batch = inFlight.removeValue(forKey: id) else { continue }
-            if let count = queues[batch.partition]?.inFlight, count > 0 { queues[batch.partition]!.inFlight = count - 1 }
+            if let queue = queues[batch.partition], queue.inFlight > 0 { queue.inFlight -= 1 }
             let failure: KafkaError
             switch result {
             case .success(let answer):
@@ -448,7 +454,7 @@ public actor KafkaProducer {
                 leaders[batch.partition] = nil
             }
             batch.notBefore = now + configuration.retryBackoff
-            queues[batch.partition, default: PartitionQueue()].ready.insert(batch, at: 0)
+            queue(for: batch.partition).ready.insert(batch, at: 0)
         }
         if bumpEpoch && !epochBumpInProgress {
             epochBumpInProgress = true
@@ -522,7 +528,7 @@ public actor KafkaProducer {
         } else {
             producerEpoch += 1
         }
-        for target in queues.keys { queues[target]?.nextSequence = 0 }
+        for queue in queues.values { queue.nextSequence = 0 }
         epochBumpInProgress = false
         drain()
     }
@@ -604,9 +610,6 @@ final class QueuedSignal: Sendable {
     }
 }
 
-/// Runs `body` on `value` in place (for dictionary entries: `modify(&dict[key, default: x])`).
-@inline(__always)
-func modify<T, R>(_ value: inout T, _ body: (inout T) -> R) -> R { body(&value) }
 
 #if canImport(Glibc)
 import Glibc
