@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CEpoll", "COpenSSL", "WireCore", "Crypto"], swiftSettings: strict),
 
         // codecs
-        .target(name: "JSONSchema", dependencies: [], swiftSettings: strict),
+        .target(name: "JSONSchema", dependencies: ["WireCore"], swiftSettings: strict),
         .target(name: "BSON", dependencies: ["WireCore"], swiftSettings: strict),
         .target(name: "SigV4", dependencies: ["Crypto"], swiftSettings: strict),
         .target(name: "RESP", dependencies: ["WireCore"], swiftSettings: strict),

@@ -3,6 +3,10 @@
 /// the wire tools' output); the codecs with their own writers append into their buffers directly.
 public enum JSONString {
     public static func quoted(_ text: String) -> String {
+        // Most strings need no escape: one scan, one concatenation.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

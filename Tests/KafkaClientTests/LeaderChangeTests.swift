@@ -30,34 +30,42 @@ final class LeaderChangeTests: XCTestCase {
         }
     }
 
-    func testProducerFollowsTheNewLeader() async throws {
-        let state = Cluster()
-        func broker(_ id: Int32) throws -> FakeBroker {
-            try FakeBroker { request in
+    /// Brokers 1 and 2, both answering Metadata from `state` (registered with their ports) and
+    /// the rest with `answer(id, request, version, correlation id)`.
+    private func startBrokers(_ state: Cluster,
+                              answer: @escaping @Sendable (Int32, FakeBroker.Request, Int16, Int32) async -> [[UInt8]])
+        async throws -> [FakeBroker] {
+        var brokers: [FakeBroker] = []
+        for id: Int32 in [1, 2] {
+            let broker = try FakeBroker { request in
                 let version = request.header.requestApiVersion
                 let correlation = request.header.correlationId
-                switch request.header.requestApiKey {
-                case MetadataRequest.apiKey:
+                if request.header.requestApiKey == MetadataRequest.apiKey {
                     return [(try? MetadataRequest.frameResponse(await state.metadata(), version: version, correlationId: correlation)) ?? []]
-                case ProduceRequest.apiKey:
-                    let accepted = await state.produced(on: id)
-                    var partition = ProduceResponse.PartitionProduceResponse()
-                    partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
-                    partition.baseOffset = accepted ? 7 : -1
-                    var response = ProduceResponse()
-                    response.responses = [.init(name: "t", partitionResponses: [partition])]
-                    return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
-                default:
-                    return []
                 }
+                return await answer(id, request, version, correlation)
             }
+            await state.setPort(id, broker.address.port)
+            brokers.append(broker)
         }
-        let first = try broker(1), second = try broker(2)
-        defer { first.stop(); second.stop() }
-        await state.setPort(1, first.address.port)
-        await state.setPort(2, second.address.port)
+        return brokers
+    }
 
-        let cluster = KafkaCluster(bootstrap: [first.address])
+    func testProducerFollowsTheNewLeader() async throws {
+        let state = Cluster()
+        let brokers = try await startBrokers(state) { id, request, version, correlation in
+            guard request.header.requestApiKey == ProduceRequest.apiKey else { return [] }
+            let accepted = await state.produced(on: id)
+            var partition = ProduceResponse.PartitionProduceResponse()
+            partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
+            partition.baseOffset = accepted ? 7 : -1
+            var response = ProduceResponse()
+            response.responses = [.init(name: "t", partitionResponses: [partition])]
+            return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+        }
+        defer { brokers.forEach { $0.stop() } }
+
+        let cluster = KafkaCluster(bootstrap: [brokers[0].address])
         var configuration = KafkaProducerConfiguration(acks: .all)
         configuration.retryBackoff = .milliseconds(10)
         let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
@@ -79,38 +87,29 @@ final class LeaderChangeTests: XCTestCase {
         let state = Cluster()
         let batch = try KafkaRecordBatch(producing: [KafkaProducerRecord(key: nil, value: Array("hello".utf8), timestamp: 1),
                                                      KafkaProducerRecord(key: nil, value: Array("world".utf8), timestamp: 2)]).encoded()
-        func broker(_ id: Int32) throws -> FakeBroker {
-            try FakeBroker { request in
-                let version = request.header.requestApiVersion
-                let correlation = request.header.correlationId
-                switch request.header.requestApiKey {
-                case MetadataRequest.apiKey:
-                    return [(try? MetadataRequest.frameResponse(await state.metadata(), version: version, correlationId: correlation)) ?? []]
-                case ListOffsetsRequest.apiKey:
-                    var partition = ListOffsetsResponse.ListOffsetsPartitionResponse()
-                    partition.offset = 0
-                    var response = ListOffsetsResponse()
-                    response.topics = [.init(name: "t", partitions: [partition])]
-                    return [(try? ListOffsetsRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
-                case FetchRequest.apiKey:
-                    let accepted = await state.produced(on: id)
-                    var partition = FetchResponse.PartitionData()
-                    partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
-                    partition.highWatermark = accepted ? 2 : -1
-                    partition.records = accepted ? ByteView(batch) : []
-                    var response = FetchResponse()
-                    response.responses = [.init(topic: "t", partitions: [partition])]
-                    return [(try? FetchRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
-                default:
-                    return []
-                }
+        let brokers = try await startBrokers(state) { id, request, version, correlation in
+            switch request.header.requestApiKey {
+            case ListOffsetsRequest.apiKey:
+                var partition = ListOffsetsResponse.ListOffsetsPartitionResponse()
+                partition.offset = 0
+                var response = ListOffsetsResponse()
+                response.topics = [.init(name: "t", partitions: [partition])]
+                return [(try? ListOffsetsRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+            case FetchRequest.apiKey:
+                let accepted = await state.produced(on: id)
+                var partition = FetchResponse.PartitionData()
+                partition.errorCode = accepted ? 0 : KafkaErrorCode.notLeaderOrFollower.rawValue
+                partition.highWatermark = accepted ? 2 : -1
+                partition.records = accepted ? ByteView(batch) : []
+                var response = FetchResponse()
+                response.responses = [.init(topic: "t", partitions: [partition])]
+                return [(try? FetchRequest.frameResponse(response, version: version, correlationId: correlation)) ?? []]
+            default:
+                return []
             }
         }
-        let first = try broker(1), second = try broker(2)
-        defer { first.stop(); second.stop() }
-        await state.setPort(1, first.address.port)
-        await state.setPort(2, second.address.port)
-        let cluster = KafkaCluster(bootstrap: [first.address])
+        defer { brokers.forEach { $0.stop() } }
+        let cluster = KafkaCluster(bootstrap: [brokers[0].address])
         let consumer = KafkaConsumer(cluster: cluster, configuration: KafkaConsumerConfiguration(groupId: nil, topics: ["t"]))
         try await consumer.assign([KafkaTopicPartition("t", 0)])
         let received = try await consume(consumer, count: 2, seconds: 10)

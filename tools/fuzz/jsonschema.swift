@@ -1,4 +1,4 @@
-// fuzz-modules: JSONSchema
+// fuzz-modules: WireCore JSONSchema
 // Schema compilation and validation on arbitrary bytes. The input is `schema \0 instance`
 // (without a zero byte, the whole input is the schema and also a regex pattern to compile).
 // Nothing may trap, and the three ways of validating must agree on the verdict.

@@ -76,17 +76,22 @@ public struct KafkaFrameDecoder: Sendable {
     /// read instead of dozens; the kernel hands over what it has), else `minimum`; at most
     /// `maximum`.
     public func suggestedReadSize(minimum: Int = 256 * 1024, maximum: Int = 8 * 1024 * 1024) -> Int {
-        guard buffer.count - start >= 4 else { return minimum }
-        let size = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        guard let size = pendingFrameSize else { return minimum }
         let missing = start + 4 + size - buffer.count
         return Swift.max(minimum, Swift.min(missing, maximum))
+    }
+
+    /// The size of the frame at `start`, once its 4 size bytes are in (unchecked: a negative or
+    /// oversized one shows as over `maxFrameSize` and `nextFrame` refuses it).
+    private var pendingFrameSize: Int? {
+        guard buffer.count - start >= 4 else { return nil }
+        return Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
     }
 
     /// Once a frame's size is known, makes room for all of it at once: a multi-megabyte fetch
     /// response read 256 KiB at a time would otherwise regrow (and copy) the buffer repeatedly.
     private mutating func reserveForPendingFrame() {
-        guard buffer.count - start >= 4 else { return }
-        let size = Int(buffer[start]) << 24 | Int(buffer[start + 1]) << 16 | Int(buffer[start + 2]) << 8 | Int(buffer[start + 3])
+        guard let size = pendingFrameSize else { return }
         let needed = start + 4 + size
         guard size <= maxFrameSize, needed > buffer.capacity else { return }
         buffer.reserveCapacity(needed)

@@ -71,10 +71,15 @@ public struct KafkaRecord: Sendable, Equatable {
         return size
     }
 
-    /// Bytes the record takes in a batch, its length varint included.
-    var encodedSize: Int {
-        let body = bodySize
-        return ByteWriter.uvarIntSize(UInt64(ZigZag.encode32(Int32(truncatingIfNeeded: body)))) + body
+    /// At least the bytes the record takes in a batch, counted without varint arithmetic: for
+    /// sizing a buffer once (`bodySize` gives the exact figure, computed when the record is
+    /// written).
+    var encodedSizeBound: Int {
+        // length 5, attributes 1, timestamp delta 10, offset delta 5, key and value lengths 5
+        // each, header count 5; per header two lengths of 5.
+        var size = 36 + (key?.count ?? 0) + (value?.count ?? 0)
+        for header in headers { size += 10 + header.key.utf8.count + (header.value?.count ?? 0) }
+        return size
     }
 
     private static func varBytesSize(_ count: Int?) -> Int {

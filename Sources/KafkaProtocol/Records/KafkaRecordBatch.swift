@@ -74,11 +74,11 @@ public struct KafkaRecordBatch: Sendable, Equatable {
     public func encode(into writer: inout ByteWriter) throws(KafkaProtocolError) {
         var compressed: [UInt8]?
         if compression != .none {
-            var recordBytes = ByteWriter(capacity: recordsSize)
+            var recordBytes = ByteWriter(capacity: recordsSizeBound)
             for record in records { record.encode(into: &recordBytes) }
             compressed = try compression.compress(recordBytes.bytes)
         }
-        writer.reserveCapacity(writer.count + Self.headerSize + (compressed?.count ?? recordsSize))
+        writer.reserveCapacity(writer.count + Self.headerSize + (compressed?.count ?? recordsSizeBound))
 
         let start = writer.count
         writer.writeInt64BE(baseOffset)
@@ -108,11 +108,8 @@ public struct KafkaRecordBatch: Sendable, Equatable {
         writer.patchUInt32BE(crc, at: crcAt)
     }
 
-    /// Bytes the records take uncompressed.
-    var recordsSize: Int { records.reduce(0) { $0 + $1.encodedSize } }
-
-    /// Bytes the whole batch takes uncompressed: an upper bound for sizing a buffer.
-    public var uncompressedSize: Int { Self.headerSize + recordsSize }
+    /// At least the bytes the records take uncompressed, for sizing a buffer once.
+    var recordsSizeBound: Int { records.reduce(0) { $0 + $1.encodedSizeBound } }
 
     public func encoded() throws(KafkaProtocolError) -> [UInt8] {
         var writer = ByteWriter()
