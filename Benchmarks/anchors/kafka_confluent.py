@@ -3,10 +3,17 @@
     kafka_confluent.py produce BOOTSTRAP TOPIC COUNT SIZE   -> msgs/s=X
     kafka_confluent.py consume BOOTSTRAP TOPIC COUNT        -> msgs/s=X
 """
+import resource
 import sys
 import time
 
 from confluent_kafka import Consumer, Producer, TopicPartition
+
+
+def cpu_seconds():
+    """User plus system CPU seconds of this process, librdkafka's threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def produce(bootstrap, topic, count, size):
@@ -18,6 +25,7 @@ def produce(bootstrap, topic, count, size):
     producer.produce(topic, value=value)
     producer.flush(30)
     start = time.perf_counter()
+    cpu_at_start = cpu_seconds()
     for _ in range(count):
         while True:
             try:
@@ -27,7 +35,8 @@ def produce(bootstrap, topic, count, size):
                 producer.poll(0.001)
     producer.flush(120)
     elapsed = time.perf_counter() - start
-    print(f"msgs/s={int(count / elapsed)}")
+    cpu = cpu_seconds() - cpu_at_start
+    print(f"msgs/s={int(count / elapsed)} wall_s={elapsed:.3f} cpu_s={cpu:.3f}")
 
 
 def consume(bootstrap, topic, count):
@@ -40,6 +49,7 @@ def consume(bootstrap, topic, count):
     received = 0
     size = 0
     start = time.perf_counter()
+    cpu_at_start = cpu_seconds()
     while received < count:
         # Ask for no more than remain: consume() waits its full timeout for a batch it cannot fill.
         batch = consumer.consume(num_messages=min(10000, count - received), timeout=5)
@@ -51,8 +61,9 @@ def consume(bootstrap, topic, count):
             received += 1
             size += len(message.value())
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu_at_start
     consumer.close()
-    print(f"msgs/s={int(received / elapsed)} bytes={size}")
+    print(f"msgs/s={int(received / elapsed)} bytes={size} wall_s={elapsed:.3f} cpu_s={cpu:.3f}")
 
 
 if __name__ == "__main__":

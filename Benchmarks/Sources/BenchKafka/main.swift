@@ -23,6 +23,15 @@ enum FileHandle {
     }
 }
 
+/// User plus system CPU seconds of this process, all threads: the client's own cost, which the
+/// benchmark prints beside the rate because the broker, not the client, can bound the rate.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -45,11 +54,13 @@ func produce(_ bootstrap: String, _ topic: String, count: Int, size: Int) async 
     // Warm up: metadata and connections.
     _ = try await producer.send(topic: topic, value: value)
     let start = ContinuousClock.now
+    let cpuAtStart = processCPUSeconds()
     for _ in 0..<count { try await producer.enqueue(topic: topic, value: value) }
     try await producer.flush()
     let elapsed = seconds(since: start)
+    let cpu = processCPUSeconds() - cpuAtStart
     try await producer.close()
-    print("msgs/s=\(Int(Double(count) / elapsed))")
+    print("msgs/s=\(Int(Double(count) / elapsed)) wall_s=\(rounded(elapsed)) cpu_s=\(rounded(cpu))")
 }
 
 func consume(_ bootstrap: String, _ topic: String, count: Int) async throws {
@@ -58,6 +69,7 @@ func consume(_ bootstrap: String, _ topic: String, count: Int) async throws {
     let consumer = KafkaConsumer(cluster: cluster, configuration: KafkaConsumerConfiguration(groupId: nil, topics: [topic]))
     try await consumer.assign(partitions)
     let start = ContinuousClock.now
+    let cpuAtStart = processCPUSeconds()
     var received = 0
     var bytes = 0
     while received < count {
@@ -67,9 +79,10 @@ func consume(_ bootstrap: String, _ topic: String, count: Int) async throws {
         for message in batch { bytes += message.value?.count ?? 0 }
     }
     let elapsed = seconds(since: start)
+    let cpu = processCPUSeconds() - cpuAtStart
     await consumer.close()
     await cluster.close()
-    print("msgs/s=\(Int(Double(received) / elapsed)) bytes=\(bytes)")
+    print("msgs/s=\(Int(Double(received) / elapsed)) bytes=\(bytes) wall_s=\(rounded(elapsed)) cpu_s=\(rounded(cpu))")
 }
 
 func codecBenchmark() throws {
@@ -102,6 +115,13 @@ func codecBenchmark() throws {
             print(String(describing: codec).padding(8) + " \(size) B records: encode MB/s=\(Int(encodeRate)) decode MB/s=\(Int(decodeRate)) (batch \(encoded.count) bytes)")
         }
     }
+}
+
+/// Three decimals, for the figures the bench script parses.
+func rounded(_ value: Double) -> String {
+    let thousandths = Int((value * 1000).rounded())
+    let fraction = String(thousandths % 1000)
+    return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
 }
 
 extension String {

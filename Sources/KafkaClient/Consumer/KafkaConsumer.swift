@@ -139,12 +139,9 @@ public actor KafkaConsumer {
 
     private func joinGroup(groupId: String, memberId: String) async throws(KafkaError) -> KafkaGroupStateMachine.JoinResult {
         guard let coordinator else { throw KafkaError(.connectionFailed, "no coordinator", retriable: true) }
-        var subscription = ConsumerProtocolSubscription()
-        subscription.topics = configuration.topics
-        let metadata: [UInt8]
-        do { metadata = try KafkaConsumerProtocol.encode(subscription, version: 0) } catch {
-            throw KafkaError(error, "encode subscription")
-        }
+        let metadata = try KafkaGroupSubscriptionCodec.encode(
+            topics: configuration.topics, assignor: configuration.assignor,
+            owned: machine?.assignment ?? [], generation: machine?.assignmentGeneration ?? -1)
         var request = JoinGroupRequest()
         request.groupId = groupId
         request.sessionTimeoutMs = Int32(configuration.sessionTimeout.nanosecondsValue / 1_000_000)
@@ -154,14 +151,14 @@ public actor KafkaConsumer {
         request.protocols = [JoinGroupRequest.JoinGroupRequestProtocol(name: configuration.assignor.protocolName, metadata: metadata)]
         let response = try await cluster.send(request, to: coordinator, purpose: .group,
                                                timeout: configuration.rebalanceTimeout + .seconds(5))
-        var members: [String: [String]] = [:]
+        var members: [String: KafkaGroupSubscription] = [:]
         var counts: [String: Int] = [:]
         if response.errorCode == 0 && response.leader == response.memberId {
             for member in response.members {
-                let topics = (try? KafkaConsumerProtocol.decodeSubscription(member.metadata))?.subscription.topics ?? []
-                members[member.memberId] = topics
+                // A member whose subscription cannot be read gets nothing rather than failing the group.
+                members[member.memberId] = KafkaGroupSubscriptionCodec.decode(member.metadata) ?? KafkaGroupSubscription(topics: [])
             }
-            for topic in Set(members.values.flatMap { $0 }) {
+            for topic in Set(members.values.flatMap(\.topics)) {
                 if let metadata = try? await cluster.topic(topic, refresh: true) { counts[topic] = metadata.partitionCount }
             }
         }

@@ -1,7 +1,7 @@
 import KafkaProtocol
 
 /// The consumer-group membership protocol (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
-/// LeaveGroup; eager rebalancing) as a plain value: each input (a response, the time passing)
+/// LeaveGroup; eager or cooperative rebalancing, as the assignor says) as a plain value: each input (a response, the time passing)
 /// returns the actions to take, and the time is always a parameter. It does no I/O, so it is
 /// tested without sockets or sleeps; `KafkaConsumer` performs its actions.
 public struct KafkaGroupStateMachine: Sendable {
@@ -56,12 +56,12 @@ public struct KafkaGroupStateMachine: Sendable {
         public var generation: Int32
         public var memberId: String
         public var leaderId: String
-        /// Member id -> subscribed topics; only the leader gets these.
-        public var members: [String: [String]]
+        /// Member id -> what it subscribes to and owns; only the leader gets these.
+        public var members: [String: KafkaGroupSubscription]
         public var partitionCounts: [String: Int]
 
         public init(errorCode: Int16, generation: Int32 = -1, memberId: String = "", leaderId: String = "",
-                    members: [String: [String]] = [:], partitionCounts: [String: Int] = [:]) {
+                    members: [String: KafkaGroupSubscription] = [:], partitionCounts: [String: Int] = [:]) {
             self.errorCode = errorCode
             self.generation = generation
             self.memberId = memberId
@@ -76,6 +76,9 @@ public struct KafkaGroupStateMachine: Sendable {
     public private(set) var memberId = ""
     public private(set) var generation: Int32 = -1
     public private(set) var assignment: [KafkaTopicPartition] = []
+    /// The generation `assignment` was given in (-1 before the first); a cooperative member
+    /// sends it with its owned partitions when it rejoins.
+    public private(set) var assignmentGeneration: Int32 = -1
     /// When to retry after a failure (ms), or to send the next heartbeat.
     public private(set) var nextAttemptAt: Int64?
     private var heartbeatInFlight = false
@@ -126,7 +129,7 @@ public struct KafkaGroupStateMachine: Sendable {
             state = .syncing
             var assignments: [String: [KafkaTopicPartition]] = [:]
             if result.leaderId == result.memberId {
-                assignments = configuration.assignor.assign(subscriptions: result.members, partitionCounts: result.partitionCounts)
+                assignments = configuration.assignor.assign(members: result.members, partitionCounts: result.partitionCounts)
             }
             return [.sync(generation: generation, memberId: memberId, assignments: assignments)]
         case .memberIdRequired?:
@@ -134,8 +137,8 @@ public struct KafkaGroupStateMachine: Sendable {
             memberId = result.memberId
             return joinGroup()
         case .unknownMemberId?:
-            memberId = ""
-            return joinGroup()
+            // The coordinator forgot this member: what it owned may be someone else's now.
+            return revokeAndRejoin(resetMember: true)
         case .rebalanceInProgress?, .coordinatorLoadInProgress?, .illegalGeneration?:
             return retryLater(now: now, then: .joining)
         case .notCoordinator?, .coordinatorNotAvailable?:
@@ -150,15 +153,23 @@ public struct KafkaGroupStateMachine: Sendable {
         switch KafkaErrorCode(code: errorCode) {
         case .noError?:
             state = .stable
+            let previous = self.assignment
             self.assignment = assignment.sorted()
+            assignmentGeneration = generation
             lastHeartbeatAck = now
             nextAttemptAt = now + configuration.heartbeatIntervalMs
-            return [.assign(self.assignment)]
+            guard configuration.assignor.rebalanceProtocol == .cooperative else { return [.assign(self.assignment)] }
+            // Cooperative: only the difference changes hands. Partitions taken away are given
+            // up and the member rejoins at once, so that the next round can hand them on.
+            let kept = Set(self.assignment), had = Set(previous)
+            let revoked = previous.filter { !kept.contains($0) }
+            let added = self.assignment.filter { !had.contains($0) }
+            guard !revoked.isEmpty else { return [.assign(added)] }
+            return [.revoke(revoked), .assign(added)] + joinGroup()
         case .rebalanceInProgress?, .illegalGeneration?:
             return joinGroup()
         case .unknownMemberId?:
-            memberId = ""
-            return joinGroup()
+            return revokeAndRejoin(resetMember: true)
         case .notCoordinator?, .coordinatorNotAvailable?:
             return lookUpCoordinator()
         default:
@@ -193,6 +204,8 @@ public struct KafkaGroupStateMachine: Sendable {
             nextAttemptAt = now + configuration.heartbeatIntervalMs
             return []
         case .rebalanceInProgress?:
+            // Cooperative members keep reading their partitions while the group rejoins.
+            if configuration.assignor.rebalanceProtocol == .cooperative { return joinGroup() }
             return revokeAndRejoin(resetMember: false)
         case .illegalGeneration?, .fencedInstanceId?:
             return revokeAndRejoin(resetMember: false)
@@ -238,6 +251,7 @@ public struct KafkaGroupStateMachine: Sendable {
         if !assignment.isEmpty { actions.append(.revoke(assignment)) }
         if wasMember { actions.append(.leave(memberId: memberId)) }
         assignment = []
+        assignmentGeneration = -1
         state = .left
         nextAttemptAt = nil
         return actions
@@ -267,6 +281,7 @@ public struct KafkaGroupStateMachine: Sendable {
         var actions: [Action] = []
         if !assignment.isEmpty { actions.append(.revoke(assignment)) }
         assignment = []
+        assignmentGeneration = -1
         if resetMember { memberId = "" }
         actions += joinGroup()
         return actions

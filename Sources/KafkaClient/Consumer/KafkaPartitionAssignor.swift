@@ -8,11 +8,27 @@ public enum KafkaPartitionAssignor: String, Sendable, CaseIterable {
     /// All subscribed partitions, sorted, dealt out one at a time to the members in id order,
     /// skipping members not subscribed to a partition's topic (Kafka's RoundRobinAssignor).
     case roundRobin = "roundrobin"
+    /// Balanced, keeping partitions with their owners, rebalanced cooperatively: members keep
+    /// reading what stays theirs (Kafka's CooperativeStickyAssignor; `KafkaStickyAssignment`).
+    case cooperativeSticky = "cooperative-sticky"
 
     /// The protocol name used in JoinGroup.
     public var protocolName: String { rawValue }
 
+    public var rebalanceProtocol: KafkaRebalanceProtocol { self == .cooperativeSticky ? .cooperative : .eager }
+
+    /// The assignment for members that own nothing yet.
     public func assign(subscriptions: [String: [String]], partitionCounts: [String: Int]) -> [String: [KafkaTopicPartition]] {
+        assign(members: subscriptions.mapValues { KafkaGroupSubscription(topics: $0) }, partitionCounts: partitionCounts)
+    }
+
+    /// The assignment, given what each member subscribes to and owns (only the sticky assignor
+    /// looks at ownership).
+    public func assign(members: [String: KafkaGroupSubscription], partitionCounts: [String: Int]) -> [String: [KafkaTopicPartition]] {
+        if self == .cooperativeSticky {
+            return KafkaStickyAssignment.assign(members: members, partitionCounts: partitionCounts, cooperative: true)
+        }
+        let subscriptions = members.mapValues(\.topics)
         var result: [String: [KafkaTopicPartition]] = [:]
         for member in subscriptions.keys { result[member] = [] }
         switch self {
@@ -48,6 +64,8 @@ public enum KafkaPartitionAssignor: String, Sendable, CaseIterable {
                     }
                 }
             }
+        case .cooperativeSticky:
+            break
         }
         return result
     }

@@ -40,12 +40,17 @@ if mode == "consume":
 elif mode == "group":
     import time
     group, seconds = sys.argv[4], float(sys.argv[5])
+    strategy = sys.argv[6] if len(sys.argv) > 6 else "range"
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
-                         "partition.assignment.strategy": "range", "session.timeout.ms": 6000,
+                         "partition.assignment.strategy": strategy, "session.timeout.ms": 6000,
                          "heartbeat.interval.ms": 300, "enable.auto.commit": True, "auto.commit.interval.ms": 200})
+    # With cooperative-sticky these are the increments, and the client applies them itself
+    # (incremental_assign / incremental_unassign) after the callback returns.
     def on_assign(c, partitions):
         print(json.dumps({"assigned": [p.partition for p in partitions]}), flush=True)
-    consumer.subscribe([topic], on_assign=on_assign)
+    def on_revoke(c, partitions):
+        print(json.dumps({"revoked": [p.partition for p in partitions]}), flush=True)
+    consumer.subscribe([topic], on_assign=on_assign, on_revoke=on_revoke)
     end = time.time() + seconds
     while time.time() < end:
         msg = consumer.poll(0.2)
@@ -80,6 +85,7 @@ elif mode == "produce":
         var error: String?
         var errors: [String]?
         var assigned: [Int32]?
+        var revoked: [Int32]?
     }
 
     /// Runs the helper on a thread of its own (it blocks until the process ends).
