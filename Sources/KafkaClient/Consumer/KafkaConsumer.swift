@@ -53,7 +53,8 @@ public actor KafkaConsumer {
         machine = KafkaGroupStateMachine(.init(
             groupId: groupId, topics: configuration.topics, assignor: configuration.assignor,
             sessionTimeoutMs: configuration.sessionTimeout.nanosecondsValue / 1_000_000,
-            heartbeatIntervalMs: configuration.heartbeatInterval.nanosecondsValue / 1_000_000))
+            heartbeatIntervalMs: configuration.heartbeatInterval.nanosecondsValue / 1_000_000,
+            groupInstanceId: configuration.groupInstanceId))
         groupTask = Task { await self.runGroup() }
     }
 
@@ -109,6 +110,7 @@ public actor KafkaConsumer {
                 request.groupId = groupId
                 request.generationId = generation
                 request.memberId = memberId
+                request.groupInstanceId = configuration.groupInstanceId
                 code = try? await cluster.send(request, to: coordinator, purpose: .heartbeat,
                                                timeout: configuration.sessionTimeout).errorCode
             }
@@ -147,6 +149,7 @@ public actor KafkaConsumer {
         request.sessionTimeoutMs = Int32(configuration.sessionTimeout.nanosecondsValue / 1_000_000)
         request.rebalanceTimeoutMs = Int32(configuration.rebalanceTimeout.nanosecondsValue / 1_000_000)
         request.memberId = memberId
+        request.groupInstanceId = configuration.groupInstanceId
         request.protocolType = "consumer"
         request.protocols = [JoinGroupRequest.JoinGroupRequestProtocol(name: configuration.assignor.protocolName, metadata: metadata)]
         let response = try await cluster.send(request, to: coordinator, purpose: .group,
@@ -174,6 +177,7 @@ public actor KafkaConsumer {
         request.groupId = groupId
         request.generationId = generation
         request.memberId = memberId
+        request.groupInstanceId = configuration.groupInstanceId
         request.protocolType = "consumer"
         request.protocolName = configuration.assignor.protocolName
         for (member, partitions) in assignments.sorted(by: { $0.key < $1.key }) {
@@ -630,6 +634,7 @@ public actor KafkaConsumer {
         request.groupId = groupId
         request.generationIdOrMemberEpoch = machine?.generation ?? -1
         request.memberId = machine?.memberId ?? ""
+        request.groupInstanceId = configuration.groupInstanceId
         request.retentionTimeMs = -1
         let byTopic = Dictionary(grouping: offsets.keys, by: \.topic)
         request.topics = byTopic.keys.sorted().map { topic in

@@ -19,6 +19,11 @@ public enum KafkaRebalanceEvent: Sendable, Equatable {
 public struct KafkaConsumerConfiguration: Sendable {
     /// The consumer group; nil for a consumer that is assigned partitions by hand (`assign`).
     public var groupId: String?
+    /// A static member's name in its group (KIP-345, `group.instance.id`): the same name coming
+    /// back within the session timeout gets its partitions again without a rebalance, and
+    /// closing does not leave the group. Two live consumers with one name: the older is fenced
+    /// (FENCED_INSTANCE_ID, which stops it). Nil for a dynamic member.
+    public var groupInstanceId: String?
     public var topics: [String]
     public var assignor: KafkaPartitionAssignor = .range
     public var sessionTimeout: Duration = .seconds(10)

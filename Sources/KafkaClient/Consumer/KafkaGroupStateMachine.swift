@@ -7,6 +7,8 @@ import KafkaProtocol
 public struct KafkaGroupStateMachine: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var groupId: String
+        /// Set for a static member (KIP-345), which does not leave the group when it closes.
+        public var groupInstanceId: String?
         public var topics: [String]
         public var assignor: KafkaPartitionAssignor
         public var sessionTimeoutMs: Int64
@@ -14,8 +16,10 @@ public struct KafkaGroupStateMachine: Sendable {
         public var retryBackoffMs: Int64
 
         public init(groupId: String, topics: [String], assignor: KafkaPartitionAssignor = .range,
-                    sessionTimeoutMs: Int64 = 10_000, heartbeatIntervalMs: Int64 = 1_000, retryBackoffMs: Int64 = 200) {
+                    sessionTimeoutMs: Int64 = 10_000, heartbeatIntervalMs: Int64 = 1_000, retryBackoffMs: Int64 = 200,
+                    groupInstanceId: String? = nil) {
             self.groupId = groupId
+            self.groupInstanceId = groupInstanceId
             self.topics = topics
             self.assignor = assignor
             self.sessionTimeoutMs = sessionTimeoutMs
@@ -207,8 +211,12 @@ public struct KafkaGroupStateMachine: Sendable {
             // Cooperative members keep reading their partitions while the group rejoins.
             if configuration.assignor.rebalanceProtocol == .cooperative { return joinGroup() }
             return revokeAndRejoin(resetMember: false)
-        case .illegalGeneration?, .fencedInstanceId?:
+        case .illegalGeneration?:
             return revokeAndRejoin(resetMember: false)
+        case .fencedInstanceId?:
+            // Another consumer took this static member's name: this one must stop (as Java's
+            // FencedInstanceIdException), not rejoin and fence the other in turn.
+            return fail(errorCode, "Heartbeat")
         case .unknownMemberId?:
             return revokeAndRejoin(resetMember: true)
         case .notCoordinator?, .coordinatorNotAvailable?:
@@ -244,9 +252,12 @@ public struct KafkaGroupStateMachine: Sendable {
         }
     }
 
-    /// Leave the group: give up the partitions, then tell the coordinator.
+    /// Leave the group: give up the partitions, then tell the coordinator. A static member does
+    /// not tell it: its name keeps its place until the session times out, so that a restart
+    /// within that time changes nothing for the others.
     public mutating func leave(now: Int64) -> [Action] {
         let wasMember = !memberId.isEmpty && (state == .stable || state == .syncing || state == .joining)
+            && configuration.groupInstanceId == nil
         var actions: [Action] = []
         if !assignment.isEmpty { actions.append(.revoke(assignment)) }
         if wasMember { actions.append(.leave(memberId: memberId)) }
