@@ -136,6 +136,7 @@ enum MirrorFields {
             let isBytes = type(of: child.value) == [UInt8].self || type(of: child.value) == Optional<[UInt8]>.self
             if isBytes, let bytes = child.value as? [UInt8] ?? (child.value as? [UInt8]?) ?? nil {
                 fields.append(AnnotatedField(offset..<offset, label, "\(bytes.count) bytes", depth: depth))
+                ConsumerProtocolFields.append(label: label, bytes, at: offset, depth: depth + 1, into: &fields)
                 continue
             }
             let isView = type(of: child.value) == ByteView.self || type(of: child.value) == Optional<ByteView>.self

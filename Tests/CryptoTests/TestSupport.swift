@@ -1,5 +1,6 @@
 import Crypto
 import XCTest
+@_exported import TestRandom
 
 /// Hex for test tables (spaces allowed); CryptoTests depends only on Crypto, so no WireCore.Hex.
 func unhex(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {
@@ -27,18 +28,3 @@ func hex(_ bytes: [UInt8]) -> String {
 
 func ascii(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-/// SplitMix64, so a failing randomized test can be rerun from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
-    }
-}

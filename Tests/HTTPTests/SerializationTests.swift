@@ -1,4 +1,5 @@
 import HTTP
+import TestRandom
 import XCTest
 
 final class SerializationTests: XCTestCase {
@@ -52,7 +53,7 @@ final class SerializationTests: XCTestCase {
 
     /// Random requests: serialize, cut at random points, parse, compare.
     func testRandomRequestsRoundTrip() throws {
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         let methods: [HTTPMethod] = [.get, .post, .put, .delete, HTTPMethod("X-CUSTOM")]
         for _ in 0..<300 {
             var stream: [UInt8] = []
@@ -95,14 +96,3 @@ final class SerializationTests: XCTestCase {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import KafkaProtocol
+import TestRandom
 import XCTest
 @testable import KafkaClient
 
@@ -77,7 +78,7 @@ final class StickyAssignmentTests: XCTestCase {
     /// end: every partition has exactly one owner and loads differ by at most one, within two
     /// rounds of the change.
     func testRandomMembershipChangesConvergeWithinTwoRoundsAndNeverShareAPartition() {
-        var random = SeededRandom(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         for scenario in 0..<300 {
             let partitionCount = Int(random.next(upTo: 24)) + 1
             let memberCount = Int(random.next(upTo: 6)) + 1
@@ -165,16 +166,3 @@ final class StickyAssignmentTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing scenario can be rerun.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(upTo bound: UInt64) -> UInt64 { next() % bound }
-}

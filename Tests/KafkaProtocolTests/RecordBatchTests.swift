@@ -1,10 +1,11 @@
 import KafkaProtocol
 import WireCore
+import TestRandom
 import XCTest
 
 final class RecordBatchTests: XCTestCase {
     private func sampleRecords(_ count: Int, seed: UInt64) -> [KafkaRecord] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         return (0..<count).map { i in
             let key: [UInt8]? = rng.next() % 5 == 0 ? nil : Array("key-\(rng.next() % 10)".utf8)
             let size = Int(rng.next() % 400)
@@ -157,15 +158,3 @@ final class RecordBatchTests: XCTestCase {
     }
 }
 
-/// A small deterministic generator for test data.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

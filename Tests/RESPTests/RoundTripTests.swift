@@ -1,30 +1,20 @@
+import TestRandom
 import XCTest
 @testable import RESP
 
 /// encode -> decode gives back the value, for random nested values and for commands.
 final class RoundTripTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64) so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
 
-    static func randomBytes(_ rng: inout SplitMix) -> [UInt8] {
+    static func randomBytes(_ rng: inout SeededGenerator) -> [UInt8] {
         (0..<Int.random(in: 0...12, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
     }
 
-    static func randomLine(_ rng: inout SplitMix) -> String {
+    static func randomLine(_ rng: inout SeededGenerator) -> String {
         let alphabet = Array("abcXYZ 019:-+_é€😀")
         return String((0..<Int.random(in: 0...10, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
     }
 
-    static func randomValue(_ rng: inout SplitMix, depth: Int) -> RESPValue {
+    static func randomValue(_ rng: inout SeededGenerator, depth: Int) -> RESPValue {
         let kinds = depth >= 4 ? 11 : 16
         switch Int.random(in: 0..<kinds, using: &rng) {
         case 0: return .simpleString(randomLine(&rng))
@@ -49,16 +39,16 @@ final class RoundTripTests: XCTestCase {
         }
     }
 
-    static func children(_ rng: inout SplitMix, _ depth: Int) -> [RESPValue] {
+    static func children(_ rng: inout SeededGenerator, _ depth: Int) -> [RESPValue] {
         (0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(&rng, depth: depth + 1) }
     }
 
-    static func pairs(_ rng: inout SplitMix, _ depth: Int) -> [RESPPair] {
+    static func pairs(_ rng: inout SeededGenerator, _ depth: Int) -> [RESPPair] {
         (0..<Int.random(in: 0...3, using: &rng)).map { _ in RESPPair(randomValue(&rng, depth: depth + 1), randomValue(&rng, depth: depth + 1)) }
     }
 
     func testRandomNestedValues() throws {
-        var rng = SplitMix(state: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         var stream: [UInt8] = []
         var all: [RESPValue] = []
         for _ in 0..<2000 {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@_exported import TestRandom
 
 /// Finds the package root (the directory holding both Package.swift and Fixtures/) by walking
 /// up from this file, so tests run the same from the main package and from scratch packages
@@ -26,25 +27,7 @@ struct FixtureMissing: Error, CustomStringConvertible {
     let description: String
 }
 
-/// SplitMix64: a small deterministic generator, so a failing property test can be rerun with
-/// the seed it prints.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-extension RandomNumberGenerator {
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
-    }
-}
 
 /// Parses hex written with or without spaces ("aa 36 91 8a"); test data only.
 func hexBytes(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {

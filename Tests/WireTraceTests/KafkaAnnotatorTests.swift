@@ -59,4 +59,34 @@ final class KafkaAnnotatorTests: XCTestCase {
         let orphan = annotator.annotate(received, direction: .received)
         XCTAssertEqual(orphan.summary, "response, correlation id 7 (no request seen with that id)")
     }
+
+    /// A cooperative-sticky member's JoinGroup: its metadata is shown as the consumer protocol's
+    /// subscription, and the sticky user data inside it as the previous assignment and generation.
+    func testJoinGroupMetadataIsShownAsTheConsumerSubscription() throws {
+        var subscription = ConsumerProtocolSubscription()
+        subscription.topics = ["tasks"]
+        subscription.ownedPartitions = [.init(topic: "tasks", partitions: [1, 3])]
+        subscription.generationId = 7
+        subscription.userData = StickyAssignorUserData(previousAssignment: [.init(topic: "tasks", partitions: [1, 3])], generation: 7).encoded()
+        var request = JoinGroupRequest()
+        request.groupId = "dispatchers"
+        request.memberId = ""
+        request.groupInstanceId = "dispatcher-1"
+        request.protocolType = "consumer"
+        request.protocols = [.init(name: "cooperative-sticky", metadata: try KafkaConsumerProtocol.encode(subscription, version: 3))]
+        let frame = try request.frame(version: 8, correlationId: 3, clientId: "switchyard")
+
+        var annotator = KafkaAnnotator()
+        let annotated = annotator.annotate(frame, direction: .sent)
+        XCTAssertNil(annotated.decodeFailure)
+        let lines = annotated.fields.map { "\($0.name) \($0.value)" }
+        for expected in ["groupInstanceId \"dispatcher-1\"", "as consumer subscription version 3", "generationId 7",
+                         "as sticky assignor data ", "generation 7", "[1] 3"] {
+            XCTAssertTrue(lines.contains(expected), "missing \(expected) in \(lines)")
+        }
+        // Bytes that are not the consumer protocol stay opaque.
+        request.protocols = [.init(name: "other", metadata: [1, 2, 3])]
+        let opaque = annotator.annotate(try request.frame(version: 8, correlationId: 4, clientId: nil), direction: .sent)
+        XCTAssertFalse(opaque.fields.contains { $0.name == "as consumer subscription" })
+    }
 }

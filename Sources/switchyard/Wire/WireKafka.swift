@@ -228,16 +228,22 @@ struct WireKafka: AsyncParsableCommand {
         @Option(help: "Stop after this many records.") var max: Int?
         @Option(help: "Stop after this many seconds without a record.") var idle: Double = 5
         @Option(help: "Group session timeout in milliseconds.") var sessionTimeoutMs = 6000
+        @Option(help: "Group assignor: range, roundrobin or cooperative-sticky (incremental rebalancing).")
+        var assignor: KafkaPartitionAssignor = .range
+        @Option(help: "Static member name in the group (group.instance.id): a restart under it is no rebalance.")
+        var instanceId: String?
         @Argument(help: "Topics.") var topics: [String]
 
         func run() async throws {
             let cluster = try connection.cluster()
-            let configuration = KafkaConsumerConfiguration(
-                groupId: group, topics: topics, autoOffsetReset: fromBeginning ? .earliest : .latest,
+            var configuration = KafkaConsumerConfiguration(
+                groupId: group, topics: topics, assignor: assignor, autoOffsetReset: fromBeginning ? .earliest : .latest,
                 autoCommit: group != nil, sessionTimeout: .milliseconds(sessionTimeoutMs))
+            configuration.groupInstanceId = instanceId
+            let settings = configuration
             let (json, limit, idleSeconds, names, grouped) = (output.json, max, idle, topics, group != nil)
             try await traceOptions.run(.kafka) {
-                let consumer = KafkaConsumer(cluster: cluster, configuration: configuration)
+                let consumer = KafkaConsumer(cluster: cluster, configuration: settings)
                 if !grouped {
                     var partitions: [KafkaTopicPartition] = []
                     for name in names {
@@ -421,3 +427,5 @@ extension String {
     func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
     func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
+
+extension KafkaPartitionAssignor: ExpressibleByArgument {}

@@ -1,0 +1,25 @@
+/// SplitMix64: a small deterministic generator, so a failing randomized or property test can be
+/// rerun from the seed it names. One copy for every test target.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A number in 0..<bound (bound > 0), by plain modulo: test data, not cryptography.
+    public mutating func next(upTo bound: UInt64) -> UInt64 { next() % bound }
+}
+
+extension RandomNumberGenerator {
+    /// `count` random bytes.
+    public mutating func bytes(_ count: Int) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
+    }
+}
