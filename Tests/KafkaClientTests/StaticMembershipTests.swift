@@ -35,6 +35,22 @@ final class StaticMembershipTests: XCTestCase {
         XCTAssertFalse(actions.contains { if case .join = $0 { true } else { false } })
     }
 
+    /// JoinGroup before v5 has no field for the name: the request cannot be encoded, and the
+    /// consumer stops with that error instead of trying again for ever. A lost connection is
+    /// tried again.
+    func testAJoinThatCannotCarryTheNameStopsTheConsumer() {
+        var machine = KafkaGroupStateMachine(.init(groupId: "g", topics: ["t"], groupInstanceId: "worker-1"))
+        _ = machine.start(now: 0)
+        XCTAssertEqual(machine.coordinatorFound(now: 1), [.join(memberId: "")])
+        XCTAssertEqual(machine.requestFailed(KafkaError(.connectionLost, "gone", retriable: true), now: 2), [])
+        XCTAssertEqual(machine.state, .findingCoordinator)
+        XCTAssertEqual(machine.tick(now: 2 + 200), [.findCoordinator])
+        _ = machine.coordinatorFound(now: 203)
+        let unsupported = KafkaError(.unsupportedVersion, "JoinGroupRequest v4 cannot carry GroupInstanceId")
+        XCTAssertEqual(machine.requestFailed(unsupported, now: 204), [.fail(unsupported)])
+        XCTAssertEqual(machine.state, .failed(unsupported))
+    }
+
     /// Two static members split four partitions (eager range assignor, so any rebalance would
     /// revoke the other's partitions). One closes and a new consumer with its name takes its
     /// place: the other sees no event at all, and the newcomer gets the same partitions and

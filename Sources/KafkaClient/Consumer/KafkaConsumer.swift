@@ -93,7 +93,7 @@ public actor KafkaConsumer {
                 let result = try await joinGroup(groupId: groupId, memberId: memberId)
                 return machine?.joinCompleted(result, now: Self.nowMs()) ?? []
             } catch {
-                return machine?.requestFailed(now: Self.nowMs()) ?? []
+                return machine?.requestFailed(error, now: Self.nowMs()) ?? []
             }
         case .sync(let generation, let memberId, let assignments):
             do {
@@ -101,7 +101,7 @@ public actor KafkaConsumer {
                                                              assignments: assignments)
                 return machine?.syncCompleted(errorCode: code, assignment: assignment, now: Self.nowMs()) ?? []
             } catch {
-                return machine?.requestFailed(now: Self.nowMs()) ?? []
+                return machine?.requestFailed(error, now: Self.nowMs()) ?? []
             }
         case .heartbeat(let generation, let memberId):
             var code: Int16?

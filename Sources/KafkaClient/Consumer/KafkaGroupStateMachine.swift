@@ -1,8 +1,9 @@
 import KafkaProtocol
 
 /// The consumer-group membership protocol (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
-/// LeaveGroup; eager or cooperative rebalancing, as the assignor says) as a plain value: each input (a response, the time passing)
-/// returns the actions to take, and the time is always a parameter. It does no I/O, so it is
+/// LeaveGroup; eager or cooperative rebalancing, as the assignor says) as a plain value: each
+/// input (a response, the time passing) returns the actions to take, and the time is always a
+/// parameter. It does no I/O, so it is
 /// tested without sockets or sleeps; `KafkaConsumer` performs its actions.
 public struct KafkaGroupStateMachine: Sendable {
     public struct Configuration: Sendable, Equatable {
@@ -181,6 +182,16 @@ public struct KafkaGroupStateMachine: Sendable {
         }
     }
 
+    /// A JoinGroup or SyncGroup request that could not be sent as asked: with
+    /// `unsupportedVersion` or `invalidArgument` it never will be (a static member's name for a
+    /// broker older than JoinGroup v5, say), so the consumer stops with that error; anything else
+    /// (connection lost, timeout) is tried again.
+    public mutating func requestFailed(_ error: KafkaError, now: Int64) -> [Action] {
+        guard state == .joining || state == .syncing else { return [] }
+        if error.code == .unsupportedVersion || error.code == .invalidArgument { return fail(error) }
+        return requestFailed(now: now)
+    }
+
     /// A JoinGroup or SyncGroup request that got no answer (connection lost, timeout).
     public mutating func requestFailed(now: Int64) -> [Action] {
         guard state == .joining || state == .syncing else { return [] }
@@ -299,8 +310,11 @@ public struct KafkaGroupStateMachine: Sendable {
     }
 
     private mutating func fail(_ code: Int16, _ context: String) -> [Action] {
-        let error = KafkaError.broker(code, "\(context) for group \(configuration.groupId)")
-            ?? KafkaError(.protocolViolation, "\(context) failed without an error code")
+        fail(KafkaError.broker(code, "\(context) for group \(configuration.groupId)")
+            ?? KafkaError(.protocolViolation, "\(context) failed without an error code"))
+    }
+
+    private mutating func fail(_ error: KafkaError) -> [Action] {
         state = .failed(error)
         nextAttemptAt = nil
         var actions: [Action] = []
