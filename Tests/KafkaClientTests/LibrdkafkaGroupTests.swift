@@ -31,12 +31,8 @@ final class LibrdkafkaGroupTests: XCTestCase {
         if !oursFirst { librdkafka = Librdkafka.runDetached(tansu.env, ["group", tansu.bootstrap, topic, group, "20"]) }
 
         let collector = Collector()
-        var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .range,
-                                                       sessionTimeout: .seconds(6), heartbeatInterval: .milliseconds(300))
-        configuration.autoCommitInterval = .milliseconds(200)
-        configuration.onRebalance = { event in await collector.note("ours", event) }
-        let ours = KafkaConsumer(cluster: try tansu.cluster(), configuration: configuration)
-        let polling = Task { while !Task.isCancelled { await collector.add((try? await ours.poll(timeout: .milliseconds(200))) ?? []) } }
+        let ours = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "ours", collector: collector)
+        let polling = pollForever(ours, into: collector)
         let theirs: [Librdkafka.Message]
         if oursFirst {
             try await waitUntil(seconds: 30, "ours holds all four partitions before librdkafka joins") { await ours.assignment.count == 4 }

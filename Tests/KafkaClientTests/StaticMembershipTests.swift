@@ -63,21 +63,12 @@ final class StaticMembershipTests: XCTestCase {
         let feed = try ProducedFeed(cluster: cluster, topic: topic)
         try await feed.produce(200)
         let collector = Collector()
-        func makeConsumer(_ name: String, instance: String) -> KafkaConsumer {
-            var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .range,
-                                                           sessionTimeout: .seconds(10), heartbeatInterval: .milliseconds(300))
-            configuration.groupInstanceId = "\(group)-\(instance)"
-            configuration.autoCommitInterval = .milliseconds(200)
-            configuration.onRebalance = { event in await collector.note(name, event) }
-            return KafkaConsumer(cluster: try! tansu.cluster(), configuration: configuration)
-        }
-        func pollForever(_ consumer: KafkaConsumer) -> Task<Void, Never> {
-            Task { while !Task.isCancelled { await collector.add((try? await consumer.poll(timeout: .milliseconds(200))) ?? []) } }
-        }
-        let first = makeConsumer("first", instance: "a")
-        let other = makeConsumer("other", instance: "b")
-        let firstTask = pollForever(first)
-        let otherTask = pollForever(other)
+        let first = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "first", collector: collector,
+                                          sessionTimeout: .seconds(10), instanceId: "\(group)-a")
+        let other = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "other", collector: collector,
+                                          sessionTimeout: .seconds(10), instanceId: "\(group)-b")
+        let firstTask = pollForever(first, into: collector)
+        let otherTask = pollForever(other, into: collector)
         try await waitUntil(seconds: 40, "two partitions each") {
             let a = await first.assignment, b = await other.assignment
             return a.count == 2 && b.count == 2 && Set(a).isDisjoint(with: b)
@@ -90,8 +81,9 @@ final class StaticMembershipTests: XCTestCase {
         firstTask.cancel()
         _ = await firstTask.value
         await first.close()
-        let restarted = makeConsumer("restarted", instance: "a")
-        let restartedTask = pollForever(restarted)
+        let restarted = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "restarted", collector: collector,
+                                              sessionTimeout: .seconds(10), instanceId: "\(group)-a")
+        let restartedTask = pollForever(restarted, into: collector)
         try await waitUntil(seconds: 30, "the restarted member holds the first's partitions") { await restarted.assignment == firstPartitions }
         try await feed.produce(100)
         try await waitUntil(seconds: 20, "every record consumed") { await collector.distinctPositions.isSuperset(of: await feed.positions) }

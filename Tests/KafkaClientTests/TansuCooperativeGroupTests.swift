@@ -16,8 +16,8 @@ final class TansuCooperativeGroupTests: XCTestCase {
         try await feed.produce(200)
 
         let collector = Collector()
-        let first = makeConsumer(tansu, group: group, topic: topic, name: "first", collector: collector)
-        let second = makeConsumer(tansu, group: group, topic: topic, name: "second", collector: collector)
+        let first = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .cooperativeSticky, name: "first", collector: collector)
+        let second = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .cooperativeSticky, name: "second", collector: collector)
         let firstTask = pollForever(first, into: collector)
         try await waitUntil(seconds: 30, "the first consumer holds all four partitions") { await first.assignment.count == 4 }
 
@@ -84,7 +84,7 @@ final class TansuCooperativeGroupTests: XCTestCase {
             try await Task.sleep(for: .seconds(5))
         }
         let collector = Collector()
-        let ours = makeConsumer(tansu, group: group, topic: topic, name: "ours", collector: collector)
+        let ours = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .cooperativeSticky, name: "ours", collector: collector)
         let polling = pollForever(ours, into: collector)
         if oursFirst {
             try await waitUntil(seconds: 30, "ours holds all four partitions before librdkafka joins") { await ours.assignment.count == 4 }
@@ -132,48 +132,4 @@ final class TansuCooperativeGroupTests: XCTestCase {
         return []
     }
 
-    private func makeConsumer(_ tansu: TansuFixture, group: String, topic: String, name: String, collector: Collector) -> KafkaConsumer {
-        var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .cooperativeSticky,
-                                                       sessionTimeout: .seconds(6), heartbeatInterval: .milliseconds(300))
-        configuration.autoCommitInterval = .milliseconds(200)
-        configuration.onRebalance = { event in await collector.note(name, event) }
-        // Each consumer has its own connections, as separate processes would.
-        return KafkaConsumer(cluster: try! tansu.cluster(), configuration: configuration)
-    }
-
-    private func pollForever(_ consumer: KafkaConsumer, into collector: Collector) -> Task<Void, Never> {
-        Task { while !Task.isCancelled { await collector.add((try? await consumer.poll(timeout: .milliseconds(200))) ?? []) } }
-    }
-}
-
-/// A producer that remembers where every record it sent landed ("partition/offset").
-actor ProducedFeed {
-    private let producer: KafkaProducer
-    private let topic: String
-    private var next = 0
-    private(set) var positions: Set<String> = []
-
-    init(cluster: KafkaCluster, topic: String) throws {
-        producer = try KafkaProducer(cluster: cluster)
-        self.topic = topic
-    }
-
-    func produce(_ count: Int) async throws {
-        for _ in 0..<count { try await sendOne() }
-    }
-
-    func produceSlowly(_ count: Int, every interval: Duration) async throws {
-        for _ in 0..<count {
-            try await sendOne()
-            try await Task.sleep(for: interval)
-        }
-    }
-
-    private func sendOne() async throws {
-        next += 1
-        let delivery = try await producer.send(topic: topic, key: Array("key-\(next)".utf8), value: Array("value-\(next)".utf8))
-        positions.insert("\(delivery.partition)/\(delivery.offset)")
-    }
-
-    func close() async throws { try await producer.close() }
 }

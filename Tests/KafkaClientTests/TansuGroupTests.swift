@@ -20,45 +20,30 @@ final class TansuGroupTests: XCTestCase {
         let cluster = try tansu.cluster()
         let topic = try await tansu.createTopic("group", partitions: 4, on: cluster)
         let group = "group-\(UInt32.random(in: 0...UInt32.max))"
-        let producer = try KafkaProducer(cluster: cluster)
-        var produced: Set<String> = []
-        func produce(_ range: Range<Int>) async throws {
-            for i in range {
-                let delivery = try await producer.send(topic: topic, key: Array("key-\(i)".utf8), value: Array("value-\(i)".utf8))
-                produced.insert("\(delivery.partition)/\(delivery.offset)")
-            }
-        }
-        try await produce(0..<200)
+        let feed = try ProducedFeed(cluster: cluster, topic: topic)
+        try await feed.produce(200)
 
         let collector = Collector()
-        func makeConsumer(_ name: String) -> KafkaConsumer {
-            var configuration = KafkaConsumerConfiguration(groupId: group, topics: [topic], assignor: .range,
-                                                           sessionTimeout: .seconds(6), heartbeatInterval: .milliseconds(300))
-            configuration.autoCommitInterval = .milliseconds(200)
-            configuration.onRebalance = { event in await collector.note(name, event) }
-            // Each consumer has its own connections, as separate processes would.
-            return KafkaConsumer(cluster: try! tansu.cluster(), configuration: configuration)
-        }
-        let first = makeConsumer("first")
-        let second = makeConsumer("second")
-        let firstTask = Task { while !Task.isCancelled { await collector.add((try? await first.poll(timeout: .milliseconds(200))) ?? []) } }
-        let secondTask = Task { while !Task.isCancelled { await collector.add((try? await second.poll(timeout: .milliseconds(200))) ?? []) } }
+        let first = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "first", collector: collector)
+        let second = try makeGroupConsumer(tansu, group: group, topic: topic, assignor: .range, name: "second", collector: collector)
+        let firstTask = pollForever(first, into: collector)
+        let secondTask = pollForever(second, into: collector)
 
         // Both members end up with two partitions each.
         try await waitUntil(seconds: 40, "both consumers hold two partitions") {
             let a = await first.assignment, b = await second.assignment
             return a.count == 2 && b.count == 2 && Set(a).isDisjoint(with: b)
         }
-        try await produce(200..<300)
-        try await waitUntil(seconds: 20, "the first 300 records consumed") { await collector.distinctPositions.isSuperset(of: produced) }
+        try await feed.produce(100)
+        try await waitUntil(seconds: 20, "the first 300 records consumed") { await collector.distinctPositions.isSuperset(of: await feed.positions) }
 
         // The first leaves (commits, LeaveGroup); the second takes all four partitions.
         firstTask.cancel()
         _ = await firstTask.value
         if killFirst { await first.abandon() } else { await first.close() }
         try await waitUntil(seconds: 40, "the second consumer holds all partitions") { await second.assignment.count == 4 }
-        try await produce(300..<400)
-        try await waitUntil(seconds: 20, "every record consumed") { await collector.distinctPositions.isSuperset(of: produced) }
+        try await feed.produce(100)
+        try await waitUntil(seconds: 20, "every record consumed") { await collector.distinctPositions.isSuperset(of: await feed.positions) }
         secondTask.cancel()
         _ = await secondTask.value
         await second.close()
@@ -70,8 +55,8 @@ final class TansuGroupTests: XCTestCase {
             XCTAssertTrue(events.contains { $0.0 == "first" && { if case .revoked = $0 { true } else { false } }($0.1) })
         }
         let total = await collector.count
-        print("kafka group (\(killFirst ? "killed" : "left")): \(produced.count) produced, \(total) delivered (duplicates after a rebalance allowed), events \(events.count)")
-        try await producer.close()
+        print("kafka group (\(killFirst ? "killed" : "left")): \(await feed.positions.count) produced, \(total) delivered (duplicates after a rebalance allowed), events \(events.count)")
+        try await feed.close()
         await cluster.close()
     }
 }
