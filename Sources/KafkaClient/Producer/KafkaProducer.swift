@@ -38,7 +38,7 @@ public actor KafkaProducer {
     private final class PartitionQueue {
         var open: Batch?
         var ready: [Batch] = []
-        /// Batches of this partition in flight (at most 1 for the idempotent producer).
+        /// Batches of this partition in flight (at most `maxInFlightPerPartition`, 5 with idempotence).
         var inFlight = 0
         var nextSequence: Int32 = 0
     }
@@ -253,16 +253,21 @@ public actor KafkaProducer {
     }
 
     /// Sends what is ready: per partition, while it has fewer than the allowed batches in flight,
-    /// its oldest closed batch, or its open batch once lingered (or when flushing), grouped into
-    /// one request per leader. A batch waiting to be retried holds back the ones behind it.
+    /// its oldest closed batch, or its open batch once lingered (or when flushing). A request
+    /// carries at most one batch per partition, as Kafka requires (a broker keeps one batch per
+    /// partition of a request, so a second would be lost): the first batch of every partition
+    /// led by a broker goes in its first request, the second in its second, and so on. A batch
+    /// waiting to be retried holds back the ones behind it.
     private func drain() {
         let now = Deadline.now()
-        var perBroker: [Int32: [Batch]] = [:]
+        var perBroker: [Int32: [[Batch]]] = [:]
         var nextWake: Deadline?
         var missingLeaders: Set<String> = []
-        let limit = configuration.idempotent ? 1 : max(1, configuration.maxInFlightPerPartition)
+        let limit = configuration.idempotent ? Swift.min(5, Swift.max(1, configuration.maxInFlightPerPartition))
+            : Swift.max(1, configuration.maxInFlightPerPartition)
         for target in Array(queues.keys) {
             guard let queue = queues[target], queue.inFlight < limit else { continue }
+            var slot = 0
             while queue.inFlight < limit {
                 var batch: Batch
                 if let first = queue.ready.first {
@@ -287,7 +292,11 @@ public actor KafkaProducer {
                 }
                 if configuration.idempotent {
                     guard producerId >= 0, !epochBumpInProgress else { break }
-                    if batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId {
+                    let renumber = batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId
+                    // Batches still out under an older epoch come back first: numbering this one
+                    // before them would put it ahead of them.
+                    if renumber && hasStaleBatchInFlight(target) { break }
+                    if renumber {
                         batch.baseSequence = queue.nextSequence
                         batch.producerEpoch = producerEpoch
                         batch.producerId = producerId
@@ -304,22 +313,28 @@ public actor KafkaProducer {
                 batch.attempts += 1
                 queue.inFlight += 1
                 inFlight[batch.id] = batch
-                perBroker[leader, default: []].append(batch)
+                var requests = perBroker[leader] ?? []
+                if requests.count <= slot { requests.append([]) }
+                requests[slot].append(batch)
+                perBroker[leader] = requests
+                slot += 1
             }
         }
-        for (broker, batches) in perBroker {
-            let work = batches.map {
-                OutgoingBatch(id: $0.id, partition: $0.partition, records: $0.records,
-                              producerId: configuration.idempotent ? $0.producerId : -1,
-                              producerEpoch: configuration.idempotent ? $0.producerEpoch : -1,
-                              baseSequence: configuration.idempotent ? ($0.baseSequence ?? -1) : -1)
+        for (broker, requests) in perBroker {
+            for batches in requests {
+                let work = batches.map {
+                    OutgoingBatch(id: $0.id, partition: $0.partition, records: $0.records,
+                                  producerId: configuration.idempotent ? $0.producerId : -1,
+                                  producerEpoch: configuration.idempotent ? $0.producerEpoch : -1,
+                                  baseSequence: configuration.idempotent ? ($0.baseSequence ?? -1) : -1)
+                }
+                // Requests to one broker enter its connection in the order drained, so batches of a
+                // partition in flight together arrive in order; encoding still overlaps.
+                let previous = lastQueued[broker]
+                let mine = QueuedSignal()
+                lastQueued[broker] = mine
+                Task { await self.transmit(work, to: broker, after: previous, signal: mine) }
             }
-            // Requests to one broker enter its connection in the order drained, so batches of a
-            // partition in flight together arrive in order; encoding still overlaps.
-            let previous = lastQueued[broker]
-            let mine = QueuedSignal()
-            lastQueued[broker] = mine
-            Task { await self.transmit(work, to: broker, after: previous, signal: mine) }
         }
         for topic in missingLeaders where !refreshing.contains(topic) {
             refreshing.insert(topic)
@@ -438,10 +453,19 @@ public actor KafkaProducer {
             case .failure(let error):
                 failure = error
             }
-            let fencing = configuration.idempotent && [.outOfOrderSequenceNumber, .unknownProducerId, .invalidProducerEpoch, .producerFenced]
+            let fencingError = configuration.idempotent && [.outOfOrderSequenceNumber, .unknownProducerId, .invalidProducerEpoch, .producerFenced]
                 .contains(failure.brokerError)
+            var fencing = fencingError
+            if fencing && (batch.producerEpoch != producerEpoch || batch.producerId != producerId) {
+                // Sent before the epoch changed: it only needs numbering anew.
+                fencing = false
+            } else if fencing && failure.brokerError == .outOfOrderSequenceNumber && waitsBehindAnEarlierBatch(batch) {
+                // An earlier batch of its partition failed and goes out again first; the broker
+                // refuses this one until then. Not a gap in the sequence: retry it as it is.
+                fencing = false
+            }
             let expired = now >= batch.createdAt + configuration.deliveryTimeout
-            guard (failure.isRetriable || fencing) && !expired && !closedHard else {
+            guard (failure.isRetriable || fencingError) && !expired && !closedHard else {
                 finish(batch, .failure(failure))
                 continue
             }
@@ -454,7 +478,10 @@ public actor KafkaProducer {
                 leaders[batch.partition] = nil
             }
             batch.notBefore = now + configuration.retryBackoff
-            queue(for: batch.partition).ready.insert(batch, at: 0)
+            // Back in the order it was made: failures of batches in flight together arrive one
+            // response at a time, and the earlier batch must go out again first.
+            let retries = queue(for: batch.partition)
+            retries.ready.insert(batch, at: retries.ready.firstIndex { $0.id > batch.id } ?? retries.ready.count)
         }
         if bumpEpoch && !epochBumpInProgress {
             epochBumpInProgress = true
@@ -462,6 +489,22 @@ public actor KafkaProducer {
         }
         finishFlushIfIdle()
         drain()
+    }
+
+    /// Whether a batch of the same partition with an earlier sequence, under the same producer
+    /// id and epoch, is waiting to go out again or is out again.
+    private func waitsBehindAnEarlierBatch(_ batch: Batch) -> Bool {
+        guard let sequence = batch.baseSequence else { return false }
+        func earlier(_ other: Batch) -> Bool {
+            other.id != batch.id && other.partition == batch.partition && other.producerId == batch.producerId
+                && other.producerEpoch == batch.producerEpoch && (other.baseSequence.map { $0 < sequence } ?? false)
+        }
+        return (queues[batch.partition]?.ready ?? []).contains(where: earlier) || inFlight.values.contains(where: earlier)
+    }
+
+    /// Whether a batch of `partition` sent under an older producer id or epoch is still out.
+    private func hasStaleBatchInFlight(_ partition: KafkaTopicPartition) -> Bool {
+        inFlight.values.contains { $0.partition == partition && ($0.producerEpoch != producerEpoch || $0.producerId != producerId) }
     }
 
     /// Resolves every record of a finished batch and frees its buffer room.

@@ -28,9 +28,12 @@ public struct KafkaProducerConfiguration: Sendable {
     public var deliveryTimeout: Duration = .seconds(60)
     /// The broker's own timeout for replication (Produce `timeoutMs`).
     public var requestTimeout: Duration = .seconds(30)
-    /// Batches of one partition in flight at once. More than 1 lets a slow broker work on several,
-    /// but a retried batch may then land after a later one (as in Kafka's clients without
-    /// idempotence); the idempotent producer always uses 1, which keeps order simply.
+    /// Batches of one partition in flight at once. More than 1 lets a slow broker work on several.
+    /// Without idempotence a retried batch may then land after a later one (as in Kafka's
+    /// clients). The idempotent producer keeps the order: a batch that fails goes out again
+    /// before the ones behind it, with its own sequence number, and the broker refuses those
+    /// behind it until it has it (OUT_OF_ORDER_SEQUENCE_NUMBER, which is then retried, not a
+    /// reason to bump the epoch). As in Kafka, the idempotent producer allows at most 5.
     public var maxInFlightPerPartition: Int = 1
     /// The pause before a failed batch is retried.
     public var retryBackoff: Duration = .milliseconds(100)
