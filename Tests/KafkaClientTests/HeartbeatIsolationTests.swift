@@ -26,12 +26,7 @@ final class HeartbeatIsolationTests: XCTestCase {
             }
             switch request.header.requestApiKey {
             case MetadataRequest.apiKey:
-                var response = MetadataResponse()
-                response.brokers = [.init(nodeId: 1, host: "127.0.0.1", port: Int32(await log.port))]
-                var partition = MetadataResponse.MetadataResponsePartition()
-                partition.leaderId = 1
-                response.topics = [MetadataResponse.MetadataResponseTopic(name: "t", partitions: [partition])]
-                return frame(MetadataRequest.self, response)
+                return [FakeBroker.metadataReply(request, topic: "t", port: await log.port)]
             case FindCoordinatorRequest.apiKey:
                 return [FakeBroker.coordinatorReply(request, nodeId: 1)]
             case JoinGroupRequest.apiKey:

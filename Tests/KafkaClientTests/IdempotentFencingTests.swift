@@ -23,37 +23,16 @@ final class IdempotentFencingTests: XCTestCase {
     private func run(firstError: KafkaErrorCode) async throws -> Log {
         let log = Log()
         let broker = try FakeBroker { request in
-            let version = request.header.requestApiVersion
-            let id = request.header.correlationId
             switch request.header.requestApiKey {
             case MetadataRequest.apiKey:
-                var response = MetadataResponse()
-                response.brokers = [.init(nodeId: 1, host: "127.0.0.1", port: Int32(await log.port))]
-                response.controllerId = 1
-                var partition = MetadataResponse.MetadataResponsePartition()
-                partition.partitionIndex = 0
-                partition.leaderId = 1
-                response.topics = [MetadataResponse.MetadataResponseTopic(name: "t", partitions: [partition])]
-                return [(try? MetadataRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.metadataReply(request, topic: "t", port: await log.port)]
             case InitProducerIdRequest.apiKey:
                 let calls = await log.initCalled()
-                var response = InitProducerIdResponse()
-                response.producerId = 41 + Int64(calls)
-                response.producerEpoch = 0
-                return [(try? InitProducerIdRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.initProducerIdReply(request, producerId: 41 + Int64(calls))]
             case ProduceRequest.apiKey:
-                guard let produce = try? ProduceRequest.decode(request.body, version: version),
-                      let records = produce.topicData.first?.partitionData.first?.records else { return [] }
-                var reader = ByteReaderBox(records.bytes)
-                guard let batch = try? KafkaRecordBatch.decode(from: &reader.reader) else { return [] }
+                guard let batch = FakeBroker.producedBatches(request).first?.batch else { return [] }
                 let attempt = await log.batch(batch)
-                var partition = ProduceResponse.PartitionProduceResponse()
-                partition.index = 0
-                partition.errorCode = attempt == 1 ? firstError.rawValue : 0
-                partition.baseOffset = attempt == 1 ? -1 : 0
-                var response = ProduceResponse()
-                response.responses = [ProduceResponse.TopicProduceResponse(name: "t", partitionResponses: [partition])]
-                return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.produceReply(request, topic: "t", [(0, attempt == 1 ? firstError.rawValue : 0, attempt == 1 ? -1 : 0)])]
             default:
                 return []
             }

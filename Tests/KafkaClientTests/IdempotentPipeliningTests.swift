@@ -9,7 +9,7 @@ import XCTest
 /// fails one Produce with NOT_LEADER_OR_FOLLOWER, so that the batches already sent behind it are
 /// refused as out of order. The producer must resend them all, in order, with their own
 /// sequences and without a new epoch; the log ends with every record once, in the order sent.
-/// Then on Tansu: 2000 records, five batches deep, read back in order.
+/// (On Tansu: `TansuProducerTests.testSeveralIdempotentBatchesInFlightPerPartition`.)
 final class IdempotentPipeliningTests: XCTestCase {
     actor SequenceCheckingLog {
         var port = 0
@@ -49,39 +49,18 @@ final class IdempotentPipeliningTests: XCTestCase {
     private func run(inFlight: Int, failRequest: Int, records: Int) async throws -> SequenceCheckingLog {
         let log = SequenceCheckingLog(failRequest: failRequest)
         let broker = try FakeBroker { request in
-            let version = request.header.requestApiVersion
-            let id = request.header.correlationId
             switch request.header.requestApiKey {
             case MetadataRequest.apiKey:
-                var response = MetadataResponse()
-                response.brokers = [.init(nodeId: 1, host: "127.0.0.1", port: Int32(await log.port))]
-                response.controllerId = 1
-                var partition = MetadataResponse.MetadataResponsePartition()
-                partition.partitionIndex = 0
-                partition.leaderId = 1
-                response.topics = [MetadataResponse.MetadataResponseTopic(name: "t", partitions: [partition])]
-                return [(try? MetadataRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.metadataReply(request, topic: "t", port: await log.port)]
             case InitProducerIdRequest.apiKey:
                 await log.initCalled()
-                var response = InitProducerIdResponse()
-                response.producerId = 7
-                response.producerEpoch = 0
-                return [(try? InitProducerIdRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.initProducerIdReply(request, producerId: 7)]
             case ProduceRequest.apiKey:
                 // A slow broker, so that the producer has several requests out.
                 try? await Task.sleep(for: .milliseconds(5))
-                guard let produce = try? ProduceRequest.decode(request.body, version: version),
-                      let data = produce.topicData.first?.partitionData.first, let records = data.records else { return [] }
-                var reader = ByteReaderBox(records.bytes)
-                guard let batch = try? KafkaRecordBatch.decode(from: &reader.reader) else { return [] }
+                guard let batch = FakeBroker.producedBatches(request).first?.batch else { return [] }
                 let (code, base) = await log.produce(batch)
-                var partition = ProduceResponse.PartitionProduceResponse()
-                partition.index = 0
-                partition.errorCode = code
-                partition.baseOffset = base
-                var response = ProduceResponse()
-                response.responses = [ProduceResponse.TopicProduceResponse(name: "t", partitionResponses: [partition])]
-                return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.produceReply(request, topic: "t", [(0, code, base)])]
             default:
                 return []
             }
@@ -121,24 +100,5 @@ final class IdempotentPipeliningTests: XCTestCase {
         XCTAssertEqual(stored, (0..<30).map { Array("record-\($0)".utf8) })
         let outOfOrder = await log.outOfOrder
         XCTAssertEqual(outOfOrder, 0)
-    }
-
-    func testFiveBatchesDeepOnTansuArriveInOrder() async throws {
-        let tansu = try TansuFixture.load()
-        let cluster = try tansu.cluster()
-        let topic = try await tansu.createTopic("idempotent-inflight", partitions: 1, on: cluster)
-        var configuration = KafkaProducerConfiguration(acks: .all, linger: .milliseconds(1), batchBytes: 2_000, idempotent: true)
-        configuration.maxInFlightPerPartition = 5
-        let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
-        for i in 0..<2_000 { try await producer.enqueue(topic: topic, value: Array("m\(i)".utf8)) }
-        try await producer.flush()
-        let consumer = KafkaConsumer(cluster: cluster, configuration: KafkaConsumerConfiguration(groupId: nil, topics: [topic]))
-        try await consumer.assign([KafkaTopicPartition(topic, 0)])
-        let received = try await consume(consumer, count: 2_000)
-        XCTAssertEqual(received.map(\.value), (0..<2_000).map { Array("m\($0)".utf8) })
-        XCTAssertEqual(received.map(\.offset), (0..<2_000).map(Int64.init))
-        await consumer.close()
-        try await producer.close()
-        await cluster.close()
     }
 }

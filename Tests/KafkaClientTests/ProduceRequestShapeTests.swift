@@ -31,38 +31,14 @@ final class ProduceRequestShapeTests: XCTestCase {
     func testARequestCarriesAtMostOneBatchPerPartition() async throws {
         let log = Log()
         let broker = try FakeBroker { request in
-            let version = request.header.requestApiVersion
-            let id = request.header.correlationId
             switch request.header.requestApiKey {
             case MetadataRequest.apiKey:
-                var response = MetadataResponse()
-                response.brokers = [.init(nodeId: 1, host: "127.0.0.1", port: Int32(await log.port))]
-                response.controllerId = 1
-                response.topics = [MetadataResponse.MetadataResponseTopic(name: "t", partitions: (0..<2).map { index in
-                    var partition = MetadataResponse.MetadataResponsePartition()
-                    partition.partitionIndex = Int32(index)
-                    partition.leaderId = 1
-                    return partition
-                })]
-                return [(try? MetadataRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                return [FakeBroker.metadataReply(request, topic: "t", partitions: 2, port: await log.port)]
             case ProduceRequest.apiKey:
-                guard let produce = try? ProduceRequest.decode(request.body, version: version) else { return [] }
-                var batches: [(Int32, [[UInt8]])] = []
-                for data in produce.topicData.first?.partitionData ?? [] {
-                    var reader = ByteReaderBox(data.records?.bytes ?? [])
-                    let batch = try? KafkaRecordBatch.decode(from: &reader.reader)
-                    batches.append((data.index, (batch?.records ?? []).map { $0.value ?? [] }))
-                }
+                let batches = FakeBroker.producedBatches(request).map { ($0.partition, $0.batch.records.map { $0.value ?? [] }) }
                 let bases = await log.store(batches)
-                var response = ProduceResponse()
-                response.responses = [ProduceResponse.TopicProduceResponse(name: "t", partitionResponses: Set(batches.map(\.0)).sorted().map { index in
-                    var partition = ProduceResponse.PartitionProduceResponse()
-                    partition.index = index
-                    partition.errorCode = bases == nil ? KafkaErrorCode.notLeaderOrFollower.rawValue : 0
-                    partition.baseOffset = bases?[index] ?? -1
-                    return partition
-                })]
-                return [(try? ProduceRequest.frameResponse(response, version: version, correlationId: id)) ?? []]
+                let code = bases == nil ? KafkaErrorCode.notLeaderOrFollower.rawValue : 0
+                return [FakeBroker.produceReply(request, topic: "t", Set(batches.map(\.0)).sorted().map { ($0, code, bases?[$0] ?? -1) })]
             default:
                 return []
             }

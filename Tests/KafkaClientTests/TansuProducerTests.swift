@@ -55,10 +55,19 @@ final class TansuProducerOptionsTests: XCTestCase {
 
     /// Several small batches of one partition in flight at once: all arrive, in order.
     func testSeveralBatchesInFlightPerPartition() async throws {
+        try await produceFiveDeep(idempotent: false)
+    }
+
+    /// The same with the idempotent producer: in order, at consecutive offsets from 0.
+    func testSeveralIdempotentBatchesInFlightPerPartition() async throws {
+        try await produceFiveDeep(idempotent: true)
+    }
+
+    private func produceFiveDeep(idempotent: Bool) async throws {
         let tansu = try TansuFixture.load()
         let cluster = try tansu.cluster()
-        let topic = try await tansu.createTopic("inflight", partitions: 1, on: cluster)
-        var configuration = KafkaProducerConfiguration(linger: .milliseconds(1), batchBytes: 2_000)
+        let topic = try await tansu.createTopic(idempotent ? "inflight-idempotent" : "inflight", partitions: 1, on: cluster)
+        var configuration = KafkaProducerConfiguration(linger: .milliseconds(1), batchBytes: 2_000, idempotent: idempotent)
         configuration.maxInFlightPerPartition = 5
         let producer = try KafkaProducer(cluster: cluster, configuration: configuration)
         for i in 0..<2_000 { try await producer.enqueue(topic: topic, value: Array("m\(i)".utf8)) }
@@ -67,6 +76,7 @@ final class TansuProducerOptionsTests: XCTestCase {
         try await consumer.assign([KafkaTopicPartition(topic, 0)])
         let received = try await consume(consumer, count: 2_000)
         XCTAssertEqual(received.map(\.value), (0..<2_000).map { Array("m\($0)".utf8) })
+        XCTAssertEqual(received.map(\.offset), (0..<2_000).map(Int64.init))
         await consumer.close()
         try await producer.close()
         await cluster.close()
