@@ -69,4 +69,43 @@ final class ProduceRequestShapeTests: XCTestCase {
                            "partition \(partition)")
         }
     }
+
+    /// Records sent at once to a topic the producer does not know yet share one metadata lookup.
+    func testConcurrentFirstSendsShareOneMetadataLookup() async throws {
+        actor Count {
+            var port = 0
+            var metadata = 0
+            func setPort(_ p: Int) { port = p }
+            func asked() { metadata += 1 }
+        }
+        let count = Count()
+        let broker = try FakeBroker { request in
+            switch request.header.requestApiKey {
+            case MetadataRequest.apiKey:
+                await count.asked()
+                try? await Task.sleep(for: .milliseconds(100))
+                return [FakeBroker.metadataReply(request, topic: "t", port: await count.port)]
+            case ProduceRequest.apiKey:
+                let partitions = Set(FakeBroker.producedBatches(request).map(\.partition))
+                return [FakeBroker.produceReply(request, topic: "t", partitions.sorted().map { ($0, 0, 0) })]
+            default:
+                return []
+            }
+        }
+        defer { broker.stop() }
+        await count.setPort(broker.address.port)
+        let cluster = KafkaCluster(bootstrap: [broker.address], retry: KafkaRetryPolicy(timeout: .seconds(10)))
+        let producer = try KafkaProducer(cluster: cluster, configuration: KafkaProducerConfiguration(acks: .leader))
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: KafkaDelivery.self) { group in
+            for i in 0..<40 { group.addTask { try await producer.send(topic: "t", value: Array("v\(i)".utf8)) } }
+            for try await _ in group {}
+        }
+        let elapsed = ContinuousClock.now - start
+        try await producer.close()
+        await cluster.close()
+        let lookups = await count.metadata
+        XCTAssertEqual(lookups, 1, "metadata requests for 40 concurrent first sends")
+        print("40 concurrent first sends: \(lookups) metadata request(s), \(elapsed)")
+    }
 }

@@ -49,6 +49,9 @@ public actor KafkaProducer {
     private var inFlight: [Int: Batch] = [:]
     private var nextBatchId = 0
     private var partitionCounts: [String: Int] = [:]
+    /// Metadata lookups under way, per topic: the first records sent to a new topic at once
+    /// share one request instead of asking one each.
+    private var topicLookups: [String: Task<Result<KafkaTopicMetadata, KafkaError>, Never>] = [:]
     private var leaders: [KafkaTopicPartition: Int32] = [:]
     private var chooser = KafkaPartitionChooser()
     private var producerId: Int64 = -1
@@ -163,7 +166,19 @@ public actor KafkaProducer {
 
     private func partitionCount(_ topic: String) async throws(KafkaError) -> Int {
         if let known = partitionCounts[topic] { return known }
-        let metadata = try await cluster.topic(topic)
+        let lookup: Task<Result<KafkaTopicMetadata, KafkaError>, Never>
+        if let running = topicLookups[topic] {
+            lookup = running
+        } else {
+            let cluster = self.cluster
+            lookup = Task {
+                do throws(KafkaError) { return .success(try await cluster.topic(topic)) } catch { return .failure(error) }
+            }
+            topicLookups[topic] = lookup
+        }
+        let result = await lookup.value
+        topicLookups[topic] = nil
+        let metadata = try result.get()
         learn(metadata)
         return metadata.partitionCount
     }
