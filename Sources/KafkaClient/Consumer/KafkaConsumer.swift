@@ -182,9 +182,8 @@ public actor KafkaConsumer {
         request.protocolName = configuration.assignor.protocolName
         for (member, partitions) in assignments.sorted(by: { $0.key < $1.key }) {
             var assignment = ConsumerProtocolAssignment()
-            let byTopic = Dictionary(grouping: partitions, by: \.topic)
-            assignment.assignedPartitions = byTopic.keys.sorted().map { topic in
-                ConsumerProtocolAssignment.TopicPartition(topic: topic, partitions: byTopic[topic]!.map(\.partition).sorted())
+            assignment.assignedPartitions = partitions.groupedByTopic().map {
+                ConsumerProtocolAssignment.TopicPartition(topic: $0.topic, partitions: $0.partitions)
             }
             do {
                 request.assignments.append(SyncGroupRequest.SyncGroupRequestAssignment(
@@ -199,7 +198,7 @@ public actor KafkaConsumer {
         guard !response.assignment.isEmpty else { return (0, []) }
         do {
             let decoded = try KafkaConsumerProtocol.decodeAssignment(response.assignment).assignment
-            return (0, decoded.assignedPartitions.flatMap { topic in topic.partitions.map { KafkaTopicPartition(topic.topic, $0) } })
+            return (0, KafkaTopicPartition.flattened(decoded.assignedPartitions, topic: \.topic, partitions: \.partitions))
         } catch {
             throw KafkaError(error, "decode assignment")
         }

@@ -4,7 +4,7 @@ import KafkaProtocol
 ///
 /// Eager assignors send version 0 (topics only), as before. The cooperative-sticky assignor
 /// sends version 3 with its owned partitions and their generation, and repeats both in the
-/// sticky user data, where librdkafka and older Java leaders look for them.
+/// sticky user data, where the C client's leaders and older Java leaders look for them.
 enum KafkaGroupSubscriptionCodec {
     static func encode(topics: [String], assignor: KafkaPartitionAssignor, owned: [KafkaTopicPartition],
                        generation: Int32) throws(KafkaError) -> [UInt8] {
@@ -12,9 +12,8 @@ enum KafkaGroupSubscriptionCodec {
         subscription.topics = topics
         var version: Int16 = 0
         if assignor.rebalanceProtocol == .cooperative {
-            let byTopic = Dictionary(grouping: owned, by: \.topic)
-            let ownedPartitions = byTopic.keys.sorted().map { topic in
-                ConsumerProtocolSubscription.TopicPartition(topic: topic, partitions: (byTopic[topic] ?? []).map(\.partition).sorted())
+            let ownedPartitions = owned.groupedByTopic().map {
+                ConsumerProtocolSubscription.TopicPartition(topic: $0.topic, partitions: $0.partitions)
             }
             subscription.ownedPartitions = ownedPartitions
             subscription.generationId = generation
@@ -30,12 +29,12 @@ enum KafkaGroupSubscriptionCodec {
     /// comes from the subscription's own fields when it has them, else from sticky user data.
     static func decode(_ metadata: [UInt8]) -> KafkaGroupSubscription? {
         guard let (version, subscription) = try? KafkaConsumerProtocol.decodeSubscription(metadata) else { return nil }
-        var owned = subscription.ownedPartitions.flatMap { topic in topic.partitions.map { KafkaTopicPartition(topic.topic, $0) } }
+        var owned = KafkaTopicPartition.flattened(subscription.ownedPartitions, topic: \.topic, partitions: \.partitions)
         var generation = version >= 2 ? subscription.generationId : -1
         if let userData = subscription.userData, let sticky = StickyAssignorUserData.decode(userData) {
             if generation < 0 { generation = sticky.generation }
             if version == 0 {
-                owned = sticky.previousAssignment.flatMap { topic in topic.partitions.map { KafkaTopicPartition(topic.topic, $0) } }
+                owned = KafkaTopicPartition.flattened(sticky.previousAssignment, topic: \.topic, partitions: \.partitions)
             }
         }
         return KafkaGroupSubscription(topics: subscription.topics, ownedPartitions: owned, generation: generation)

@@ -38,8 +38,10 @@ public actor KafkaProducer {
     private final class PartitionQueue {
         var open: Batch?
         var ready: [Batch] = []
-        /// Batches of this partition in flight (at most `maxInFlightPerPartition`, 5 with idempotence).
-        var inFlight = 0
+        /// Ids of this partition's batches in flight (at most `maxInFlightPerPartition`, 5 with
+        /// idempotence), oldest first: the idempotence checks look at these, not at every batch out.
+        var inFlightIds: [Int] = []
+        var inFlight: Int { inFlightIds.count }
         var nextSequence: Int32 = 0
     }
 
@@ -310,7 +312,7 @@ public actor KafkaProducer {
                     let renumber = batch.baseSequence == nil || batch.producerEpoch != producerEpoch || batch.producerId != producerId
                     // Batches still out under an older epoch come back first: numbering this one
                     // before them would put it ahead of them.
-                    if renumber && hasStaleBatchInFlight(target) { break }
+                    if renumber && hasStaleBatchInFlight(queue) { break }
                     if renumber {
                         batch.baseSequence = queue.nextSequence
                         batch.producerEpoch = producerEpoch
@@ -326,12 +328,10 @@ public actor KafkaProducer {
                                         partitionCount: partitionCounts[target.topic] ?? 1)
                 }
                 batch.attempts += 1
-                queue.inFlight += 1
+                queue.inFlightIds.append(batch.id)
                 inFlight[batch.id] = batch
-                var requests = perBroker[leader] ?? []
-                if requests.count <= slot { requests.append([]) }
-                requests[slot].append(batch)
-                perBroker[leader] = requests
+                if perBroker[leader, default: []].count <= slot { perBroker[leader, default: []].append([]) }
+                perBroker[leader, default: []][slot].append(batch)
                 slot += 1
             }
         }
@@ -446,7 +446,7 @@ public actor KafkaProducer {
         var freshId = false
         for (id, result) in results {
             guard var batch = inFlight.removeValue(forKey: id) else { continue }
-            if let queue = queues[batch.partition], queue.inFlight > 0 { queue.inFlight -= 1 }
+            queues[batch.partition]?.inFlightIds.removeAll { $0 == id }
             let failure: KafkaError
             switch result {
             case .success(let answer):
@@ -514,12 +514,15 @@ public actor KafkaProducer {
             other.id != batch.id && other.partition == batch.partition && other.producerId == batch.producerId
                 && other.producerEpoch == batch.producerEpoch && (other.baseSequence.map { $0 < sequence } ?? false)
         }
-        return (queues[batch.partition]?.ready ?? []).contains(where: earlier) || inFlight.values.contains(where: earlier)
+        guard let queue = queues[batch.partition] else { return false }
+        return queue.ready.contains(where: earlier) || queue.inFlightIds.contains { inFlight[$0].map(earlier) ?? false }
     }
 
-    /// Whether a batch of `partition` sent under an older producer id or epoch is still out.
-    private func hasStaleBatchInFlight(_ partition: KafkaTopicPartition) -> Bool {
-        inFlight.values.contains { $0.partition == partition && ($0.producerEpoch != producerEpoch || $0.producerId != producerId) }
+    /// Whether a batch of `queue` sent under an older producer id or epoch is still out.
+    private func hasStaleBatchInFlight(_ queue: PartitionQueue) -> Bool {
+        queue.inFlightIds.contains { id in
+            inFlight[id].map { $0.producerEpoch != producerEpoch || $0.producerId != producerId } ?? false
+        }
     }
 
     /// Resolves every record of a finished batch and frees its buffer room.

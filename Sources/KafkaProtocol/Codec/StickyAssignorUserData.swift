@@ -1,7 +1,7 @@
 import WireCore
 
 /// The user data of Kafka's sticky assignors in a JoinGroup subscription (Java's
-/// `StickyAssignor` schema, which librdkafka's sticky and cooperative-sticky assignors write):
+/// `StickyAssignor` schema, which the C client's sticky and cooperative-sticky assignors write too):
 ///
 ///     previous_assignment: [topic: STRING, partitions: [INT32]]
 ///     generation: INT32        (version 1; absent in version 0)
